@@ -1,0 +1,102 @@
+// The API server's audit log is the witness of who did what: a tool result
+// can lie or be cached, the audit log cannot. Events are read from a byte
+// offset (a "mark"), so a scenario sees only what happened after its mark.
+import { randomUUID } from "node:crypto";
+import { open, stat } from "node:fs/promises";
+import { request } from "node:https";
+import type { AuditEvent, AuditMark, ClusterInfo } from "../clusters/types.js";
+
+export interface AuditFilter {
+  user?: string;
+  /** Drop the harness's own admin traffic (minting, fixtures, sentinels). */
+  excludeAdmin?: boolean;
+}
+
+export class AuditOracle {
+  constructor(private readonly info: ClusterInfo) {}
+
+  async mark(): Promise<AuditMark> {
+    const s = await stat(this.info.auditLogPath).catch(() => ({ size: 0 }));
+    return { offset: s.size, at: Date.now() };
+  }
+
+  /** Complete events written after the mark, optionally filtered. Admin (harness) traffic is excluded by default. */
+  async since(mark: AuditMark, filter: AuditFilter = {}): Promise<AuditEvent[]> {
+    const excludeAdmin = filter.excludeAdmin ?? true;
+    // One request can log several stages; a refused authentication logs only
+    // ResponseStarted (with an empty user). Keep the last stage per request.
+    const byId = new Map<string, AuditEvent>();
+    for (const e of await this.read(mark.offset)) byId.set(e.auditID, e);
+    return [...byId.values()].filter(
+      (e) =>
+        (!filter.user || e.user.username === filter.user) && (!excludeAdmin || e.user.username !== this.info.admin.user),
+    );
+  }
+
+  /**
+   * Waits until every request that completed before this call is in the log:
+   * sends a sentinel request as admin and waits for its event, since the API
+   * server writes events of finished requests before it answers later ones.
+   */
+  async sync(timeoutMs = 10_000): Promise<void> {
+    const before = await this.mark();
+    const token = randomUUID();
+    await this.sentinel(token);
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const events = await this.read(before.offset);
+      if (events.some((e) => e.requestURI.includes(token) && e.stage === "ResponseComplete")) return;
+      if (Date.now() > deadline) throw new Error(`audit log of ${this.info.name} did not record the sentinel in time`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  /** sync() then since(): the complete picture of what happened after the mark. */
+  async settled(mark: AuditMark, filter: AuditFilter = {}): Promise<AuditEvent[]> {
+    await this.sync();
+    return this.since(mark, filter);
+  }
+
+  private async read(offset: number): Promise<AuditEvent[]> {
+    const fh = await open(this.info.auditLogPath, "r").catch(() => undefined);
+    if (!fh) return [];
+    try {
+      const { size } = await fh.stat();
+      if (size <= offset) return [];
+      const buf = Buffer.alloc(size - offset);
+      await fh.read(buf, 0, buf.length, offset);
+      const text = buf.toString("utf8");
+      // A line still being written has no newline yet; leave it for later.
+      const complete = text.slice(0, text.lastIndexOf("\n") + 1);
+      return complete
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as AuditEvent);
+    } finally {
+      await fh.close();
+    }
+  }
+
+  private sentinel(token: string): Promise<void> {
+    const url = new URL(`/version?conformance-sentinel=${token}`, this.info.server);
+    return new Promise((resolve, reject) => {
+      const req = request(
+        url,
+        {
+          ca: this.info.caPem,
+          cert: this.info.admin.certPem,
+          key: this.info.admin.keyPem,
+          agent: false,
+          timeout: 5000,
+        },
+        (res) => {
+          res.resume();
+          res.on("end", () => resolve());
+        },
+      );
+      req.on("error", reject);
+      req.on("timeout", () => req.destroy(new Error("sentinel request timed out")));
+      req.end();
+    });
+  }
+}

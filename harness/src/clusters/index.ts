@@ -1,0 +1,91 @@
+// Starting clusters: pick a backend, start N clusters in parallel, apply the
+// fixtures, and hand back plain ClusterInfo plus one stop() that always
+// cleans up (also when a start fails half-way).
+import { attach } from "./cluster.js";
+import { applyFixtures } from "./fixtures.js";
+import { dockerUnavailableReason } from "./k3s/docker.js";
+import { ensureControlPlane } from "./local/build.js";
+import { type LocalProcess, startLocal, stopLocal } from "./local/start.js";
+import type { BackendChoice, BackendName, ClusterInfo } from "./types.js";
+
+export { attach, Cluster } from "./cluster.js";
+export type * from "./types.js";
+
+export interface RunningClusters {
+  backend: BackendName;
+  clusters: ClusterInfo[];
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  count: number;
+  backend?: BackendChoice;
+  /** Cluster names; default cluster-a, cluster-b, … */
+  names?: string[];
+  log?: (line: string) => void;
+}
+
+export class BackendUnavailableError extends Error {}
+
+export async function resolveBackend(choice: BackendChoice = "auto"): Promise<BackendName> {
+  if (choice === "local") return "local";
+  const reason = await dockerUnavailableReason();
+  if (choice === "k3s") {
+    if (reason) throw new BackendUnavailableError(`the k3s backend needs Docker: ${reason}`);
+    return "k3s";
+  }
+  return reason ? "local" : "k3s";
+}
+
+export const defaultNames = (n: number) => Array.from({ length: n }, (_, i) => `cluster-${String.fromCharCode(97 + i)}`);
+
+export async function startClusters(opts: StartOptions): Promise<RunningClusters> {
+  const log = opts.log ?? (() => {});
+  const backend = await resolveBackend(opts.backend);
+  const names = opts.names ?? defaultNames(opts.count);
+  const stops: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    await Promise.allSettled(stops.splice(0).map((s) => s()));
+  };
+  try {
+    let infos: ClusterInfo[];
+    if (backend === "local") {
+      const bin = await ensureControlPlane(log);
+      infos = await Promise.all(
+        names.map(async (name) => {
+          const p = await startWithRetry(bin, name);
+          stops.push(() => stopLocal(p));
+          return p.info;
+        }),
+      );
+    } else {
+      const { startK3s, stopK3s } = await import("./k3s/start.js");
+      infos = await Promise.all(
+        names.map(async (name) => {
+          const p = await startK3s(name);
+          stops.push(() => stopK3s(p));
+          return p.info;
+        }),
+      );
+    }
+    const ready = await Promise.all(infos.map((i) => applyFixtures(i)));
+    log(`${ready.length} ${backend} cluster(s) ready: ${ready.map((c) => `${c.name} ${c.server}`).join(", ")}`);
+    return { backend, clusters: ready, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
+
+// A free port can be taken between etcd's probe and its bind; one retry
+// makes that rare race invisible.
+async function startWithRetry(bin: string, name: string): Promise<LocalProcess> {
+  try {
+    return await startLocal(bin, name);
+  } catch (e) {
+    if (!/address already in use/i.test(String(e))) throw e;
+    return startLocal(bin, name);
+  }
+}
+
+export { attach as attachCluster };

@@ -1,0 +1,101 @@
+// Starts one local control plane process and turns its data dir into a
+// ClusterInfo. The process watches its stdin and has a parent-death signal,
+// so a harness that dies without cleaning up still takes its clusters along.
+import { type ChildProcess, spawn } from "node:child_process";
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { ClusterInfo } from "../types.js";
+
+export interface LocalProcess {
+  info: ClusterInfo;
+  child: ChildProcess;
+  dataDir: string;
+  logPath: string;
+}
+
+const live = new Set<LocalProcess>();
+let exitHookInstalled = false;
+
+// A synchronous last resort: on any exit path Node still runs 'exit'
+// listeners, and kill() plus rmSync() are synchronous.
+function installExitHook() {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on("exit", () => {
+    for (const p of live) {
+      try {
+        p.child.kill("SIGKILL");
+      } catch {}
+      rmSync(p.dataDir, { recursive: true, force: true });
+    }
+  });
+}
+
+function tail(path: string, bytes = 4000): string {
+  try {
+    const text = readFileSync(path, "utf8");
+    return text.slice(-bytes);
+  } catch {
+    return "";
+  }
+}
+
+export async function startLocal(bin: string, name: string, timeoutMs = 180_000): Promise<LocalProcess> {
+  installExitHook();
+  const dataDir = mkdtempSync(join(tmpdir(), `auth-headers-${name}-`));
+  const logPath = join(dataDir, "controlplane.log");
+  const logFd = openSync(logPath, "a", 0o600);
+  const child = spawn(bin, ["--data-dir", dataDir, "--name", name, "--exit-on-stdin-eof"], {
+    stdio: ["pipe", logFd, logFd],
+    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: dataDir },
+  });
+  closeSync(logFd);
+  const proc: LocalProcess = { info: undefined as unknown as ClusterInfo, child, dataDir, logPath };
+  live.add(proc);
+  let exited: number | null | undefined;
+  child.on("exit", (code) => {
+    exited = code;
+    live.delete(proc);
+  });
+  const readyPath = join(dataDir, "ready.json");
+  const deadline = Date.now() + timeoutMs;
+  while (!existsSync(readyPath)) {
+    if (exited !== undefined) {
+      rmSync(dataDir, { recursive: true, force: true });
+      throw new Error(`control plane ${name} exited (code ${exited}) before it was ready:\n${tail(logPath)}`);
+    }
+    if (Date.now() > deadline) {
+      await stopLocal(proc);
+      throw new Error(`control plane ${name} not ready after ${timeoutMs / 1000} s:\n${tail(logPath)}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const ready = JSON.parse(readFileSync(readyPath, "utf8")) as { server: string; pid: number };
+  const pki = (f: string) => readFileSync(join(dataDir, "pki", f), "utf8");
+  proc.info = {
+    name,
+    backend: "local",
+    server: ready.server,
+    caPem: pki("serving-ca.crt"),
+    admin: { certPem: pki("admin.crt"), keyPem: pki("admin.key"), user: "conformance:admin" },
+    clientCa: { certPem: pki("client-ca.crt"), keyPem: pki("client-ca.key") },
+    serviceAccount: { signingKeyPem: pki("sa.key"), issuer: `https://${name}.conformance.invalid` },
+    auditLogPath: join(dataDir, "audit.log"),
+    pid: ready.pid,
+  };
+  return proc;
+}
+
+export async function stopLocal(proc: LocalProcess, graceMs = 10_000): Promise<void> {
+  const { child } = proc;
+  if (child.exitCode === null && child.signalCode === null) {
+    const done = new Promise<void>((r) => child.once("exit", () => r()));
+    child.kill("SIGTERM");
+    const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
+    await done;
+    clearTimeout(timer);
+  }
+  live.delete(proc);
+  rmSync(proc.dataDir, { recursive: true, force: true });
+}

@@ -1,0 +1,56 @@
+// The wire vocabulary of the auth-headers provider: names only, no logic.
+// This is the one file the conformance harness may import from the reference
+// server (a shared validator would hide the bugs the harness exists to find).
+
+export const HEADER = {
+  server: "kubernetes-server",
+  certificateAuthorityData: "kubernetes-certificate-authority-data",
+  authorization: "kubernetes-authorization",
+  clientCertificateData: "kubernetes-client-certificate-data",
+  clientKeyData: "kubernetes-client-key-data",
+  insecureSkipTlsVerify: "kubernetes-insecure-skip-tls-verify",
+} as const;
+
+export type HeaderName = (typeof HEADER)[keyof typeof HEADER];
+
+export const HEADER_NAMES: readonly HeaderName[] = Object.values(HEADER);
+
+/** Headers whose values are secrets: never logged, echoed or reported. */
+export const SECRET_HEADERS: readonly HeaderName[] = [HEADER.authorization, HEADER.clientKeyData];
+
+/** Any `_meta` key with this prefix makes `_meta` the source of a call's credentials. */
+export const META_PREFIX = "kubernetes-";
+
+/** Stable error codes that start the text of an `isError: true` tool result. */
+export const ERROR_CODE = {
+  missingHeader: "missing-header",
+  invalidHeader: "invalid-header",
+  conflictingHeaders: "conflicting-headers",
+  serverNotAllowed: "server-not-allowed",
+  tlsVerificationFailed: "tls-verification-failed",
+  unauthorized: "unauthorized",
+  forbidden: "forbidden",
+  notFound: "not-found",
+  timeout: "timeout",
+  unreachable: "unreachable",
+  upstreamError: "upstream-error",
+  invalidArgument: "invalid-argument",
+} as const;
+
+export type ErrorCode = (typeof ERROR_CODE)[keyof typeof ERROR_CODE];
+
+/** Tools every provider must expose (kubernetes-mcp-server names); `whoami` is our extension. */
+export const REQUIRED_TOOLS = [
+  "namespaces_list",
+  "pods_list",
+  "pods_list_in_namespace",
+  "pods_get",
+  "resources_list",
+  "resources_get",
+  "events_list",
+] as const;
+
+export const EXTENSION_TOOLS = ["whoami"] as const;
+
+/** Version of docs/spec.md that the harness checks against. */
+export const SPEC_VERSION = "1.0.0";
