@@ -24,8 +24,9 @@ export default defineConfig({
           globalSetup: ["harness/test/setup/clusters.ts"],
           testTimeout: 120_000,
           hookTimeout: 300_000,
-          fileParallelism: true,
-          maxWorkers: 2,
+          // Files share the clusters; run them one at a time so that "cluster B
+          // saw nothing" in one file is not disturbed by another file's tenants.
+          fileParallelism: false,
         },
       },
     ],

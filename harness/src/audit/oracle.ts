@@ -8,9 +8,19 @@ import type { AuditEvent, AuditMark, ClusterInfo } from "../clusters/types.js";
 
 export interface AuditFilter {
   user?: string;
-  /** Drop the harness's own admin traffic (minting, fixtures, sentinels). */
+  /** Only requests by these users (e.g. the identities one test minted). */
+  users?: readonly string[];
+  /** Drop the harness's own admin traffic (minting, fixtures, sentinels). Default true. */
   excludeAdmin?: boolean;
+  /** Drop the control plane's own traffic (the API server's loopback client, controllers). Default true. */
+  excludeControlPlane?: boolean;
 }
+
+// Who the control plane itself is: the API server's loopback client and, on
+// k3s, its controllers and node. None of them is ever a tenant of a provider.
+const CONTROL_PLANE_USER =
+  /^(system:apiserver$|system:kube-|system:node:|system:k3s|system:serviceaccount:kube-system:)/;
+export const isControlPlaneUser = (user: string | undefined) => !!user && CONTROL_PLANE_USER.test(user);
 
 export class AuditOracle {
   constructor(private readonly info: ClusterInfo) {}
@@ -23,13 +33,17 @@ export class AuditOracle {
   /** Complete events written after the mark, optionally filtered. Admin (harness) traffic is excluded by default. */
   async since(mark: AuditMark, filter: AuditFilter = {}): Promise<AuditEvent[]> {
     const excludeAdmin = filter.excludeAdmin ?? true;
+    const excludeControlPlane = filter.excludeControlPlane ?? true;
     // One request can log several stages; a refused authentication logs only
     // ResponseStarted (with an empty user). Keep the last stage per request.
     const byId = new Map<string, AuditEvent>();
     for (const e of await this.read(mark.offset)) byId.set(e.auditID, e);
     return [...byId.values()].filter(
       (e) =>
-        (!filter.user || e.user.username === filter.user) && (!excludeAdmin || e.user.username !== this.info.admin.user),
+        (!filter.user || e.user.username === filter.user) &&
+        (!filter.users || filter.users.includes(e.user.username ?? "")) &&
+        (!excludeAdmin || e.user.username !== this.info.admin.user) &&
+        (!excludeControlPlane || !isControlPlaneUser(e.user.username)),
     );
   }
 
@@ -46,7 +60,8 @@ export class AuditOracle {
     for (;;) {
       const events = await this.read(before.offset);
       if (events.some((e) => e.requestURI.includes(token) && e.stage === "ResponseComplete")) return;
-      if (Date.now() > deadline) throw new Error(`audit log of ${this.info.name} did not record the sentinel in time`);
+      if (Date.now() > deadline)
+        throw new Error(`audit log of ${this.info.name} did not record the sentinel in time`);
       await new Promise((r) => setTimeout(r, 50));
     }
   }

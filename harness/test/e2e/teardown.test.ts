@@ -39,7 +39,9 @@ describe("teardown", () => {
 
   it("a SIGKILLed harness leaves no control plane behind", async () => {
     const script = join(dirname(fileURLToPath(import.meta.url)), "helpers", "start-one-cluster.ts");
-    const child = spawn(process.execPath, ["--import", "tsx", script, "orphan"], { stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(process.execPath, ["--import", "tsx", script, "orphan"], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     const line = await new Promise<string>((resolve, reject) => {
       let buf = "";
       child.stdout.on("data", (d: Buffer) => {

@@ -1,0 +1,156 @@
+import { randomUUID } from "node:crypto";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { Defects } from "../defects.js";
+import { scrub } from "../errors/scrub.js";
+import { isToolError, ToolError } from "../errors/tool-error.js";
+import { mapStatus, mapTransportError } from "../errors/upstream-errors.js";
+import type { Logger } from "../log/logger.js";
+import { originLine, originOf } from "../origin/origin.js";
+import type { NetworkPolicy } from "../policy/network-policy.js";
+import { type ClusterTarget, secretsOf } from "../request/cluster-target.js";
+import type { ClusterHeaderLines } from "../request/raw-headers.js";
+import { fromHeaderLines, selectRawTuple } from "../request/source.js";
+import { validateTuple } from "../request/validate.js";
+import type { KubeCall, ToolDefinition } from "../tools/tool.js";
+import type { ClientPool } from "../upstream/client-pool.js";
+import { kubeRequest } from "../upstream/kube-request.js";
+import { ERROR_CODE } from "../wire/constants.js";
+import { ambientFields } from "./ambient.js";
+
+export interface CallDeps {
+  readonly policy: NetworkPolicy;
+  readonly pool: ClientPool;
+  readonly logger: Logger;
+  readonly requestTimeoutMs: number;
+  readonly allowPlainHttp: boolean;
+  readonly allowInsecureTls: boolean;
+  readonly defects: Defects;
+}
+
+export interface CallInput {
+  readonly tool: ToolDefinition;
+  readonly args: unknown;
+  readonly meta: Record<string, unknown> | undefined;
+  /** Cluster header lines of the HTTP request that carried this call; undefined over stdio. */
+  readonly headerLines: ClusterHeaderLines | undefined;
+  readonly requestId: string | number | undefined;
+  /** MCP session of the call, for correlating log lines; never used to find a cluster. */
+  readonly sessionId?: string | undefined;
+}
+
+/**
+ * One tools/call from start to finish. Everything about the cluster lives in locals
+ * of this function: nothing is stored on the session or the server (AH-SRC-3, AH-ORIGIN-3).
+ */
+export async function runCall(input: CallInput, deps: CallDeps): Promise<CallToolResult> {
+  const started = performance.now();
+  const requestId = input.requestId ?? randomUUID();
+  let target: ClusterTarget | undefined;
+  let outcome = "ok";
+  try {
+    target = await resolveTarget(input, deps);
+    const parsed = input.tool.args.safeParse(input.args ?? {});
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new ToolError(
+        ERROR_CODE.invalidArgument,
+        `argument "${issue?.path.join(".") || "?"}" of ${input.tool.name}: ${issue?.message ?? "invalid"}.`,
+      );
+    }
+    const kube = upstreamCaller(target, deps);
+    const output = await input.tool.run(parsed.data, kube);
+    if (deps.defects.has("no-origin")) {
+      return { content: [{ type: "text", text: output.text }], structuredContent: output.structured };
+    }
+    const origin = originOf(target);
+    return {
+      content: [{ type: "text", text: `${originLine(origin)}\n${output.text}` }],
+      structuredContent: { cluster: origin, ...output.structured },
+    };
+  } catch (caught) {
+    let err = caught;
+    if (!isToolError(err)) {
+      outcome = "internal-error";
+      // Before a target exists only a deliberate defect throws non-ToolErrors; let it surface.
+      if (!target) throw err;
+      err = new ToolError(
+        ERROR_CODE.upstreamError,
+        `the answer of ${target.server.host} could not be processed.`,
+      );
+    }
+    const toolError = err as ToolError;
+    outcome = toolError.code;
+    let text = scrub(toolError.text, secretsOf(target));
+    if (deps.defects.has("echo-token-in-errors") && target?.auth.kind === "token")
+      text += ` (token ${target.auth.token})`;
+    return { isError: true, content: [{ type: "text", text }] };
+  } finally {
+    const line: Record<string, unknown> = {
+      requestId,
+      ...(input.sessionId ? { sessionId: input.sessionId } : {}),
+      tool: input.tool.name,
+      server: target?.server.host ?? null,
+      outcome,
+      ms: Math.round(performance.now() - started),
+    };
+    if (deps.defects.has("log-key") && target)
+      line.credential = target.auth.kind === "token" ? target.auth.token : target.auth.keyPem;
+    deps.logger.info(line, "tool call");
+  }
+}
+
+async function resolveTarget(input: CallInput, deps: CallDeps): Promise<ClusterTarget> {
+  let raw = selectRawTuple(input.meta, input.headerLines, deps.defects);
+  if (raw.fields.size === 0 && deps.defects.has("ambient-kubeconfig")) {
+    raw = { source: "headers", fields: await ambientFields() };
+  }
+  try {
+    return validateTuple(raw, deps);
+  } catch (err) {
+    const fallback = raw.source === "meta" && deps.defects.has("meta-fallback-headers") && input.headerLines;
+    if (fallback) return validateTuple(fromHeaderLines(fallback, deps.defects), deps);
+    throw err;
+  }
+}
+
+/** Binds one target to policy, pooled client and timeout; maps every failure to a ToolError. */
+function upstreamCaller(target: ClusterTarget, deps: CallDeps): KubeCall {
+  const host = target.server.host;
+  const secrets = secretsOf(target);
+  const signal = deps.defects.has("no-timeout") ? undefined : AbortSignal.timeout(deps.requestTimeoutMs);
+  let destination: ReturnType<NetworkPolicy["check"]> | undefined;
+  return async (req) => {
+    destination ??= deps.policy.check(target.server);
+    const dest = await withSignal(destination, signal);
+    const { client, release } = deps.pool.acquire(target);
+    try {
+      const res = await kubeRequest(client, dest, req, signal, deps.defects);
+      if (res.status >= 200 && res.status < 300) return res.body;
+      throw mapStatus(res.status, res.body, host, secrets);
+    } catch (err) {
+      if (isToolError(err)) throw err;
+      throw mapTransportError(err, host, deps.requestTimeoutMs, secrets);
+    } finally {
+      release();
+    }
+  };
+}
+
+function withSignal<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (v) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(v);
+      },
+      (e) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(e);
+      },
+    );
+  });
+}

@@ -1,0 +1,98 @@
+import type { Defects } from "../defects.js";
+import { ToolError } from "../errors/tool-error.js";
+import { ERROR_CODE, HEADER_NAMES, type HeaderName, META_PREFIX } from "../wire/constants.js";
+import type { ClusterHeaderLines } from "./raw-headers.js";
+
+/** One value per field, already proven single and string-typed. */
+export interface RawTuple {
+  readonly source: "meta" | "headers";
+  readonly fields: ReadonlyMap<HeaderName, string>;
+}
+
+const KNOWN = new Set<string>(HEADER_NAMES);
+
+export function metaIsSource(meta: Record<string, unknown> | undefined): boolean {
+  if (!meta) return false;
+  return Object.keys(meta).some((k) => k.toLowerCase().startsWith(META_PREFIX));
+}
+
+/**
+ * AH-SRC-1/2: `_meta` wins as a whole if it names any kubernetes-* key;
+ * otherwise the headers of this very HTTP request. The two are never merged.
+ */
+export function selectRawTuple(
+  meta: Record<string, unknown> | undefined,
+  headerLines: ClusterHeaderLines | undefined,
+  defects: Defects,
+): RawTuple {
+  if (metaIsSource(meta) && meta) {
+    let fromMeta: RawTuple;
+    try {
+      fromMeta = fromMetaObject(meta, defects);
+    } catch (err) {
+      if (defects.has("meta-fallback-headers") && headerLines) return fromHeaderLines(headerLines, defects);
+      throw err;
+    }
+    if (defects.has("merge-meta-headers") && headerLines)
+      return merge(fromMeta, fromHeaderLines(headerLines, defects));
+    return fromMeta;
+  }
+  return fromHeaderLines(headerLines ?? new Map(), defects);
+}
+
+function fromMetaObject(meta: Record<string, unknown>, defects: Defects): RawTuple {
+  const fields = new Map<HeaderName, string>();
+  for (const [rawKey, value] of Object.entries(meta)) {
+    const key = rawKey.toLowerCase();
+    if (!KNOWN.has(key)) continue;
+    const name = key as HeaderName;
+    if (typeof value !== "string") {
+      if (defects.has("crash-on-non-string-meta")) throw new TypeError(`${String((value as string).trim())}`);
+      throw new ToolError(
+        ERROR_CODE.invalidHeader,
+        `_meta key "${rawKey}" must be a string (AH-SRC-6), got ${value === null ? "null" : typeof value}.`,
+      );
+    }
+    if (fields.has(name)) {
+      throw new ToolError(
+        ERROR_CODE.invalidHeader,
+        `_meta key "${name}" occurs more than once (keys differing only in case); each key must occur at most once (AH-HDR-8).`,
+      );
+    }
+    fields.set(name, value);
+  }
+  return { source: "meta", fields };
+}
+
+export function fromHeaderLines(lines: ClusterHeaderLines, defects: Defects): RawTuple {
+  const fields = new Map<HeaderName, string>();
+  for (const [name, values] of lines) {
+    const first = values[0] ?? "";
+    if (defects.has("first-duplicate-header")) {
+      fields.set(name, (first.split(",")[0] ?? "").trim());
+      continue;
+    }
+    if (values.length > 1) {
+      throw new ToolError(
+        ERROR_CODE.invalidHeader,
+        `header "${name}" was sent ${values.length} times; each cluster header must occur exactly once (AH-HDR-8).`,
+      );
+    }
+    // No legal value of any cluster header contains a comma, so a comma means
+    // a proxy (or Node) joined repeated lines into one.
+    if (first.includes(",")) {
+      throw new ToolError(
+        ERROR_CODE.invalidHeader,
+        `header "${name}" holds comma-separated values; each cluster header must carry a single value (AH-HDR-8).`,
+      );
+    }
+    fields.set(name, first.trim());
+  }
+  return { source: "headers", fields };
+}
+
+function merge(primary: RawTuple, secondary: RawTuple): RawTuple {
+  const fields = new Map(secondary.fields);
+  for (const [k, v] of primary.fields) fields.set(k, v);
+  return { source: primary.source, fields };
+}

@@ -1,0 +1,175 @@
+import type { Defects } from "../defects.js";
+import { ToolError } from "../errors/tool-error.js";
+import { ERROR_CODE, HEADER, type HeaderName } from "../wire/constants.js";
+import type { CertAuth, ClusterTarget, TokenAuth } from "./cluster-target.js";
+import { decodeBase64, fingerprint, parseCertificates, parsePrivateKey } from "./pem.js";
+import type { RawTuple } from "./source.js";
+
+export interface ValidationOptions {
+  readonly allowPlainHttp: boolean;
+  readonly allowInsecureTls: boolean;
+  readonly defects: Defects;
+}
+
+const missing = (name: HeaderName, why: string) =>
+  new ToolError(ERROR_CODE.missingHeader, `"${name}" is required: ${why}`);
+const invalid = (name: HeaderName, why: string) =>
+  new ToolError(ERROR_CODE.invalidHeader, `"${name}" is invalid: ${why}`);
+
+/** AH-HDR-*: turn one call's raw fields into a target, or throw a ToolError naming the field. */
+export function validateTuple(raw: RawTuple, options: ValidationOptions): ClusterTarget {
+  const f = raw.fields;
+  for (const [name, value] of f) {
+    if (value.trim() === "") throw invalid(name, "the value is empty.");
+  }
+  const server = validateServer(f.get(HEADER.server), options);
+  const insecure = validateInsecure(f.get(HEADER.insecureSkipTlsVerify), options);
+  const caText = f.get(HEADER.certificateAuthorityData);
+
+  let caPem: string | undefined;
+  let caFingerprint: string | null = null;
+  if (insecure) {
+    if (caText !== undefined) {
+      throw new ToolError(
+        ERROR_CODE.conflictingHeaders,
+        `"${HEADER.insecureSkipTlsVerify}: true" and "${HEADER.certificateAuthorityData}" were both given; specifying a root certificates file with the insecure flag is not allowed (AH-TLS-4).`,
+      );
+    }
+  } else {
+    if (caText === undefined) {
+      throw missing(
+        HEADER.certificateAuthorityData,
+        "the API server's CA bundle (base64 of PEM) must be supplied (AH-HDR-3).",
+      );
+    }
+    const pem = decodeBase64(caText);
+    const certs = pem === undefined ? undefined : parseCertificates(pem);
+    if (!pem || !certs || certs.length === 0) {
+      throw invalid(
+        HEADER.certificateAuthorityData,
+        "must be base64 of one or more PEM certificates that each parse (AH-HDR-3).",
+      );
+    }
+    caPem = pem;
+    caFingerprint = fingerprint(certs[0] as (typeof certs)[number]);
+  }
+
+  const auth = validateAuth(f, options);
+  return { server, caPem, caFingerprint, insecureSkipTlsVerify: insecure, auth };
+}
+
+function validateServer(value: string | undefined, options: ValidationOptions): URL {
+  if (value === undefined) throw missing(HEADER.server, "the API server URL must be supplied (AH-HDR-1).");
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw invalid(HEADER.server, "must be an absolute https:// URL (AH-HDR-1).");
+  }
+  if (url.protocol === "http:") {
+    if (!options.allowPlainHttp && !options.defects.has("accept-plain-http")) {
+      throw invalid(
+        HEADER.server,
+        "plain http:// is refused; use https:// (the server was not started with --allow-plain-http) (AH-HDR-2).",
+      );
+    }
+  } else if (url.protocol !== "https:") {
+    throw invalid(HEADER.server, `scheme "${url.protocol}" is not allowed; must be https:// (AH-HDR-1).`);
+  }
+  if (url.username || url.password) throw invalid(HEADER.server, "must not contain userinfo (AH-HDR-1).");
+  if (url.search || value.includes("?")) throw invalid(HEADER.server, "must not contain a query (AH-HDR-1).");
+  if (url.hash || value.includes("#"))
+    throw invalid(HEADER.server, "must not contain a fragment (AH-HDR-1).");
+  if (!url.hostname) throw invalid(HEADER.server, "must name a host (AH-HDR-1).");
+  return url;
+}
+
+function validateInsecure(value: string | undefined, options: ValidationOptions): boolean {
+  if (value === undefined) return false;
+  if (value !== "true" && value !== "false") {
+    throw invalid(HEADER.insecureSkipTlsVerify, 'must be exactly "true" or "false" (AH-HDR-7).');
+  }
+  if (value === "true" && !options.allowInsecureTls) {
+    throw invalid(
+      HEADER.insecureSkipTlsVerify,
+      '"true" is refused: the server was not started with --allow-insecure-tls (AH-TLS-3).',
+    );
+  }
+  return value === "true";
+}
+
+const TOKEN = /^[\x21-\x7e]+$/;
+
+function validateAuth(f: ReadonlyMap<HeaderName, string>, options: ValidationOptions): TokenAuth | CertAuth {
+  const authz = f.get(HEADER.authorization);
+  const cert = f.get(HEADER.clientCertificateData);
+  const key = f.get(HEADER.clientKeyData);
+  const hasCertPart = cert !== undefined || key !== undefined;
+
+  if (authz !== undefined && hasCertPart && !options.defects.has("accept-both-auth")) {
+    throw new ToolError(
+      ERROR_CODE.conflictingHeaders,
+      `"${HEADER.authorization}" and client certificate headers were both given; use exactly one authentication method (AH-HDR-4).`,
+    );
+  }
+  if (authz !== undefined) return { kind: "token", token: parseAuthorization(authz) };
+  if (!hasCertPart) {
+    throw missing(
+      HEADER.authorization,
+      `no credential: send "${HEADER.authorization}" or both "${HEADER.clientCertificateData}" and "${HEADER.clientKeyData}" (AH-HDR-4).`,
+    );
+  }
+  if (cert === undefined)
+    throw missing(
+      HEADER.clientCertificateData,
+      `"${HEADER.clientKeyData}" needs its certificate (AH-HDR-4).`,
+    );
+  if (key === undefined)
+    throw missing(
+      HEADER.clientKeyData,
+      `"${HEADER.clientCertificateData}" needs its private key (AH-HDR-4).`,
+    );
+
+  const certPem = decodeBase64(cert);
+  const certs = certPem === undefined ? undefined : parseCertificates(certPem);
+  const leaf = certs?.[0];
+  if (!certPem || !leaf)
+    throw invalid(HEADER.clientCertificateData, "must be base64 of a PEM certificate (AH-HDR-5).");
+  const keyPem = decodeBase64(key);
+  const keyObject = keyPem === undefined ? undefined : parsePrivateKey(keyPem);
+  if (!keyPem || !keyObject)
+    throw invalid(HEADER.clientKeyData, "must be base64 of a PEM private key (AH-HDR-5).");
+  if (!leaf.checkPrivateKey(keyObject)) {
+    throw invalid(
+      HEADER.clientKeyData,
+      `the key does not match "${HEADER.clientCertificateData}" (AH-HDR-5).`,
+    );
+  }
+  return { kind: "cert", certPem, keyPem };
+}
+
+/** AH-HDR-6: "Bearer <token>" (scheme case-insensitive) or a bare token; nothing else. */
+function parseAuthorization(value: string): string {
+  const parts = value.trim().split(/\s+/);
+  if (parts.length === 1) {
+    const token = parts[0] ?? "";
+    if (/^bearer$/i.test(token))
+      throw invalid(HEADER.authorization, '"Bearer" needs a token after it (AH-HDR-6).');
+    if (!TOKEN.test(token))
+      throw invalid(HEADER.authorization, "the token has characters not allowed (AH-HDR-6).");
+    return token;
+  }
+  if (parts.length === 2 && /^bearer$/i.test(parts[0] ?? "")) {
+    const token = parts[1] ?? "";
+    if (!TOKEN.test(token))
+      throw invalid(HEADER.authorization, "the token has characters not allowed (AH-HDR-6).");
+    return token;
+  }
+  if (parts.length === 2) {
+    throw invalid(HEADER.authorization, "only the Bearer scheme (or a bare token) is accepted (AH-HDR-6).");
+  }
+  throw invalid(
+    HEADER.authorization,
+    'must be "Bearer <token>" or a bare token, one word after the scheme (AH-HDR-6).',
+  );
+}

@@ -1,0 +1,110 @@
+import type { DestinationStream } from "pino";
+import type { CallDeps } from "./call/run-call.js";
+import { type Defects, NO_DEFECTS } from "./defects.js";
+import { createLogger, type Logger } from "./log/logger.js";
+import { NetworkPolicy, type Resolver } from "./policy/network-policy.js";
+import { HttpFrontend } from "./transport/http.js";
+import { serveStdio } from "./transport/stdio.js";
+import { ClientPool } from "./upstream/client-pool.js";
+
+export interface ReferenceServerOptions {
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Default 8085; 0 picks a free port. */
+  port?: number;
+  stateless?: boolean;
+  stdio?: boolean;
+  allowedServers?: readonly string[];
+  allowPlainHttp?: boolean;
+  allowInsecureTls?: boolean;
+  /** Per upstream call, default 10 000 ms. */
+  requestTimeoutMs?: number;
+  /** Total request header bytes accepted, default 256 KiB. */
+  maxHeaderSize?: number;
+  logLevel?: string;
+  logDestination?: DestinationStream;
+  /** Bounded client pool; maxEntries 0 disables reuse. */
+  pool?: { maxEntries?: number; idleMs?: number };
+  /** Test hook for DNS so unit tests never resolve real names. */
+  resolver?: Resolver;
+  /** Deliberate faults; only the test-only faulty entry point sets this. */
+  defects?: Defects;
+}
+
+export interface ReferenceServer {
+  /** Starts serving; resolves to the MCP URL (or "stdio"). */
+  listen(): Promise<string>;
+  close(): Promise<void>;
+  readonly url: string | undefined;
+  readonly logger: Logger;
+  readonly pool: ClientPool;
+}
+
+export const DEFAULTS = {
+  host: "127.0.0.1",
+  port: 8085,
+  requestTimeoutMs: 10_000,
+  maxHeaderSize: 256 * 1024,
+  poolMaxEntries: 64,
+  poolIdleMs: 60_000,
+} as const;
+
+export function createReferenceServer(options: ReferenceServerOptions = {}): ReferenceServer {
+  const defects = options.defects ?? NO_DEFECTS;
+  const logger = createLogger(options.logLevel ?? "info", options.logDestination);
+  const pool = new ClientPool({
+    maxEntries: options.pool?.maxEntries ?? DEFAULTS.poolMaxEntries,
+    idleMs: options.pool?.idleMs ?? DEFAULTS.poolIdleMs,
+    defects,
+  });
+  const deps: CallDeps = {
+    policy: new NetworkPolicy({
+      allowedServers: options.allowedServers,
+      resolver: options.resolver,
+      defects,
+    }),
+    pool,
+    logger,
+    requestTimeoutMs: options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs,
+    allowPlainHttp: options.allowPlainHttp ?? false,
+    allowInsecureTls: options.allowInsecureTls ?? false,
+    defects,
+  };
+
+  if (options.stdio) {
+    let stdio: { close: () => Promise<void> } | undefined;
+    return {
+      logger,
+      pool,
+      url: undefined,
+      async listen() {
+        stdio = await serveStdio(deps);
+        return "stdio";
+      },
+      async close() {
+        await stdio?.close();
+        pool.close();
+      },
+    };
+  }
+
+  const frontend = new HttpFrontend({
+    host: options.host ?? DEFAULTS.host,
+    port: options.port ?? DEFAULTS.port,
+    stateless: options.stateless ?? false,
+    maxHeaderSize: options.maxHeaderSize ?? DEFAULTS.maxHeaderSize,
+    deps,
+  });
+  return {
+    logger,
+    pool,
+    get url() {
+      return frontend.url;
+    },
+    listen: () => frontend.listen(),
+    async close() {
+      await frontend.close();
+      pool.close();
+    },
+  };
+}
