@@ -5,8 +5,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { CoreV1Api, type KubernetesObject, KubernetesObjectApi } from "@kubernetes/client-node";
 import { parseAllDocuments } from "yaml";
-import { repoRoot } from "./local/build.js";
 import { adminKubeConfig } from "./kube.js";
+import { repoRoot } from "./local/build.js";
 import type { ClusterInfo } from "./types.js";
 
 export const FIXTURE_NAMESPACE = "conformance";

@@ -37,7 +37,8 @@ export async function resolveBackend(choice: BackendChoice = "auto"): Promise<Ba
   return reason ? "local" : "k3s";
 }
 
-export const defaultNames = (n: number) => Array.from({ length: n }, (_, i) => `cluster-${String.fromCharCode(97 + i)}`);
+export const defaultNames = (n: number) =>
+  Array.from({ length: n }, (_, i) => `cluster-${String.fromCharCode(97 + i)}`);
 
 export async function startClusters(opts: StartOptions): Promise<RunningClusters> {
   const log = opts.log ?? (() => {});
@@ -69,7 +70,9 @@ export async function startClusters(opts: StartOptions): Promise<RunningClusters
       );
     }
     const ready = await Promise.all(infos.map((i) => applyFixtures(i)));
-    log(`${ready.length} ${backend} cluster(s) ready: ${ready.map((c) => `${c.name} ${c.server}`).join(", ")}`);
+    log(
+      `${ready.length} ${backend} cluster(s) ready: ${ready.map((c) => `${c.name} ${c.server}`).join(", ")}`,
+    );
     return { backend, clusters: ready, stop };
   } catch (e) {
     await stop();

@@ -10,7 +10,9 @@ export function adminKubeConfig(info: ClusterInfo): KubeConfig {
   const kc = new KubeConfig();
   kc.loadFromOptions({
     clusters: [{ name: info.name, server: info.server, caData: b64(info.caPem), skipTLSVerify: false }],
-    users: [{ name: `${info.name}-admin`, certData: b64(info.admin.certPem), keyData: b64(info.admin.keyPem) }],
+    users: [
+      { name: `${info.name}-admin`, certData: b64(info.admin.certPem), keyData: b64(info.admin.keyPem) },
+    ],
     contexts: [{ name: info.name, cluster: info.name, user: `${info.name}-admin` }],
     currentContext: info.name,
   });
@@ -22,11 +24,16 @@ export function adminKubeconfigYaml(info: ClusterInfo): string {
   return stringify({
     apiVersion: "v1",
     kind: "Config",
-    clusters: [{ name: info.name, cluster: { server: info.server, "certificate-authority-data": b64(info.caPem) } }],
+    clusters: [
+      { name: info.name, cluster: { server: info.server, "certificate-authority-data": b64(info.caPem) } },
+    ],
     users: [
       {
         name: `${info.name}-admin`,
-        user: { "client-certificate-data": b64(info.admin.certPem), "client-key-data": b64(info.admin.keyPem) },
+        user: {
+          "client-certificate-data": b64(info.admin.certPem),
+          "client-key-data": b64(info.admin.keyPem),
+        },
       },
     ],
     contexts: [{ name: info.name, context: { cluster: info.name, user: `${info.name}-admin` } }],

@@ -28,7 +28,11 @@ export function signServiceAccountToken(
   const key = createPrivateKey(info.serviceAccount.signingKeyPem);
   // The local backend signs with ECDSA P-256, k3s with RSA: sign as the cluster does.
   const rsa = key.asymmetricKeyType === "rsa";
-  const header = { alg: rsa ? "RS256" : "ES256", kid: serviceAccountKeyId(info.serviceAccount.signingKeyPem), typ: "JWT" };
+  const header = {
+    alg: rsa ? "RS256" : "ES256",
+    kid: serviceAccountKeyId(info.serviceAccount.signingKeyPem),
+    typ: "JWT",
+  };
   const claims = {
     aud: [info.serviceAccount.issuer],
     exp: Math.floor(window.expires.getTime() / 1000),
@@ -71,7 +75,12 @@ async function clientCert(info: ClusterInfo, kind: "expired" | "valid" | "foreig
     issuerCertPem: issuer.certPem,
     issuerKeyPem: issuer.keyPem,
   });
-  return { kind: "cert", user, groups: [CERT_TENANT_GROUP, "system:authenticated"], headers: certHeaders(info, certPem, keyPem) };
+  return {
+    kind: "cert",
+    user,
+    groups: [CERT_TENANT_GROUP, "system:authenticated"],
+    headers: certHeaders(info, certPem, keyPem),
+  };
 }
 
 /** Signed by the cluster's client CA, expired a day ago. */

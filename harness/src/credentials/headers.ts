@@ -25,6 +25,9 @@ export function certHeaders(
 }
 
 /** The same credential aimed at another cluster (the "token of cluster B on A" case). */
-export function retarget(headers: IdentityHeaders, to: Pick<ClusterInfo, "server" | "caPem">): IdentityHeaders {
+export function retarget(
+  headers: IdentityHeaders,
+  to: Pick<ClusterInfo, "server" | "caPem">,
+): IdentityHeaders {
   return { ...headers, ...targetHeaders(to) };
 }

@@ -20,11 +20,16 @@ export async function newKeyPair(): Promise<CryptoKeyPair> {
 
 export async function privateKeyPem(key: CryptoKey): Promise<string> {
   const der = Buffer.from(await webcrypto.subtle.exportKey("pkcs8", key));
-  return `-----BEGIN PRIVATE KEY-----\n${der.toString("base64").replace(/(.{64})/g, "$1\n").replace(/\n$/, "")}\n-----END PRIVATE KEY-----\n`;
+  return `-----BEGIN PRIVATE KEY-----\n${der
+    .toString("base64")
+    .replace(/(.{64})/g, "$1\n")
+    .replace(/\n$/, "")}\n-----END PRIVATE KEY-----\n`;
 }
 
 /** Imports a PKCS#8 (or SEC1) EC private key PEM as a signing key plus its public key. */
-export async function importSigningKey(pem: string): Promise<{ privateKey: CryptoKey; publicKey: CryptoKey }> {
+export async function importSigningKey(
+  pem: string,
+): Promise<{ privateKey: CryptoKey; publicKey: CryptoKey }> {
   const keyObject = createPrivateKey(pem);
   const pkcs8 = keyObject.export({ format: "der", type: "pkcs8" });
   const spki = createPublicKey(keyObject).export({ format: "der", type: "spki" });
@@ -48,7 +53,9 @@ export async function signClientCert(o: ClientCertOptions): Promise<{ certPem: s
   const ca = await importSigningKey(o.issuerKeyPem);
   const keys = await newKeyPair();
   const cert = await x509.X509CertificateGenerator.create({
-    serialNumber: Buffer.from(webcrypto.getRandomValues(new Uint8Array(12))).toString("hex").replace(/^0*/, "1"),
+    serialNumber: Buffer.from(webcrypto.getRandomValues(new Uint8Array(12)))
+      .toString("hex")
+      .replace(/^0*/, "1"),
     subject: subjectName(o.commonName, o.organizations),
     issuer: issuer.subject,
     notBefore: o.notBefore,

@@ -1,7 +1,7 @@
 // `clusters up`: real clusters for manual work or another tool's tests. The
 // JSON file (mode 0600) holds every secret; the terminal gets none.
 import { createHash } from "node:crypto";
-import { openSync, writeSync, closeSync } from "node:fs";
+import { closeSync, openSync, writeSync } from "node:fs";
 import type { Command } from "commander";
 import { attach, startClusters } from "../../clusters/index.js";
 import type { BackendChoice } from "../../clusters/types.js";
@@ -25,10 +25,16 @@ export function registerClustersCommand(program: Command) {
   const clusters = program.command("clusters").description("start and manage real Kubernetes clusters");
   clusters
     .command("up")
-    .description("start N clusters with fixtures and a token and a cert identity each; keep them until Ctrl-C")
+    .description(
+      "start N clusters with fixtures and a token and a cert identity each; keep them until Ctrl-C",
+    )
     .option("--backend <backend>", "auto | local | k3s", "auto")
     .option("--count <n>", "number of clusters", "2")
-    .option("--out <file>", "JSON file for servers, CAs and credentials (written with mode 0600)", "clusters.json")
+    .option(
+      "--out <file>",
+      "JSON file for servers, CAs and credentials (written with mode 0600)",
+      "clusters.json",
+    )
     .action(async (opts: { backend: string; count: string; out: string }) => {
       const count = Number.parseInt(opts.count, 10);
       if (!["auto", "local", "k3s"].includes(opts.backend) || !(count >= 1 && count <= 26)) {

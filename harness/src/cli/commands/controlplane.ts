@@ -8,7 +8,9 @@ export function registerControlPlaneCommand(program: Command) {
     .command("controlplane")
     .description("the local control plane built from Go modules")
     .command("build")
-    .description("build kube-apiserver + etcd + CSR signer into the cache (no-op when cached); prints the binary path")
+    .description(
+      "build kube-apiserver + etcd + CSR signer into the cache (no-op when cached); prints the binary path",
+    )
     .action(async () => {
       try {
         const bin = await ensureControlPlane((l) => process.stderr.write(`${l}\n`));

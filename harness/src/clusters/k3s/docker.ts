@@ -10,7 +10,9 @@ export async function dockerUnavailableReason(timeoutMs = 5000): Promise<string 
     const { getContainerRuntimeClient } = await import("testcontainers");
     const client = await Promise.race([
       getContainerRuntimeClient(),
-      new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer in ${timeoutMs} ms`)), timeoutMs)),
+      new Promise<never>((_, reject) =>
+        setTimeout(() => reject(new Error(`no answer in ${timeoutMs} ms`)), timeoutMs),
+      ),
     ]);
     void client;
     return undefined;

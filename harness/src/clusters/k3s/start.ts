@@ -63,8 +63,15 @@ export async function startK3s(name: string): Promise<K3sProcess> {
     backend: "k3s",
     server,
     caPem: await cat(container, `${TLS}/server-ca.crt`),
-    admin: { certPem: dec(user["client-certificate-data"]), keyPem: dec(user["client-key-data"]), user: "system:admin" },
-    clientCa: { certPem: await cat(container, `${TLS}/client-ca.crt`), keyPem: await cat(container, `${TLS}/client-ca.key`) },
+    admin: {
+      certPem: dec(user["client-certificate-data"]),
+      keyPem: dec(user["client-key-data"]),
+      user: "system:admin",
+    },
+    clientCa: {
+      certPem: await cat(container, `${TLS}/client-ca.crt`),
+      keyPem: await cat(container, `${TLS}/client-ca.key`),
+    },
     serviceAccount: {
       signingKeyPem: await cat(container, `${TLS}/service.key`),
       issuer: `https://${name}.conformance.invalid`,

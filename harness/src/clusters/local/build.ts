@@ -51,7 +51,9 @@ export function binaryPath(key = cacheKey()): string {
 }
 
 /** Returns the path of a built control plane, building it first if the cache has none. */
-export async function ensureControlPlane(log: (line: string) => void = (l) => process.stderr.write(`${l}\n`)) {
+export async function ensureControlPlane(
+  log: (line: string) => void = (l) => process.stderr.write(`${l}\n`),
+) {
   const key = cacheKey();
   const bin = binaryPath(key);
   if (existsSync(bin)) return bin;
@@ -67,7 +69,9 @@ export async function ensureControlPlane(log: (line: string) => void = (l) => pr
     "-X k8s.io/component-base/version.gitMajor=1",
     `-X k8s.io/component-base/version.gitMinor=${KUBERNETES_VERSION.split(".")[1]}`,
   ].join(" ");
-  log(`building the local control plane (kube-apiserver ${KUBERNETES_VERSION}, etcd, CSR signer) into ${outDir}`);
+  log(
+    `building the local control plane (kube-apiserver ${KUBERNETES_VERSION}, etcd, CSR signer) into ${outDir}`,
+  );
   log("a cold build takes about 10 minutes on 2 cores; later runs reuse the cache");
   const started = Date.now();
   await new Promise<void>((resolvePromise, reject) => {
@@ -93,7 +97,8 @@ export async function ensureControlPlane(log: (line: string) => void = (l) => pr
     child.on("close", (code) => {
       clearInterval(timer);
       if (code === 0) resolvePromise();
-      else reject(new ControlPlaneBuildError(`go build of the control plane failed (exit ${code}):\n${tail}`));
+      else
+        reject(new ControlPlaneBuildError(`go build of the control plane failed (exit ${code}):\n${tail}`));
     });
   });
   renameSync(tmp, bin);
