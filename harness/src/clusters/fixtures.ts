@@ -18,6 +18,8 @@ function statusOf(e: unknown): number | undefined {
   return err.code ?? err.statusCode ?? err.response?.statusCode;
 }
 
+const placeholder = (name: string) => `\${${name}}`;
+
 export async function applyFixtures(info: ClusterInfo): Promise<ClusterInfo> {
   const kc = adminKubeConfig(info);
   const core = kc.makeApiClient(CoreV1Api);
@@ -27,9 +29,10 @@ export async function applyFixtures(info: ClusterInfo): Promise<ClusterInfo> {
     const cm = await core.readNamespacedConfigMap({ name: IDENTITY_CONFIGMAP, namespace: FIXTURE_NAMESPACE });
     if (cm.data?.uid) uid = cm.data.uid;
   } catch {}
+  // The placeholders are literal text in fixtures/cluster.yaml, not templates.
   const text = readFileSync(join(repoRoot, "fixtures", "cluster.yaml"), "utf8")
-    .replaceAll("${CLUSTER_NAME}", info.name)
-    .replaceAll("${CLUSTER_UID}", uid);
+    .replaceAll(placeholder("CLUSTER_NAME"), info.name)
+    .replaceAll(placeholder("CLUSTER_UID"), uid);
   const objects = parseAllDocuments(text)
     .map((d) => d.toJS() as KubernetesObject | null)
     .filter((o): o is KubernetesObject => !!o);

@@ -92,3 +92,43 @@ async function startWithRetry(bin: string, name: string): Promise<LocalProcess> 
 }
 
 export { attach as attachCluster };
+
+/** A local cluster whose process a fault test can kill and bring back (same URL, CA and identities). */
+export interface RestartableCluster {
+  info: ClusterInfo;
+  /** SIGKILL: connections are refused until restart(). */
+  kill(): Promise<void>;
+  /** Starts again on the same port and data dir and waits for /readyz. */
+  restart(): Promise<void>;
+  /** SIGSTOP / SIGCONT: the port accepts connections but nothing answers. */
+  freeze(): void;
+  thaw(): void;
+  stop(): Promise<void>;
+}
+
+export async function startRestartableCluster(name: string): Promise<RestartableCluster> {
+  const bin = await ensureControlPlane();
+  let proc = await startWithRetry(bin, name);
+  const info = await applyFixtures(proc.info);
+  const port = Number(new URL(info.server).port);
+  const signal = (sig: NodeJS.Signals) => {
+    if (proc.child.pid) process.kill(proc.child.pid, sig);
+  };
+  return {
+    info,
+    freeze: () => signal("SIGSTOP"),
+    thaw: () => signal("SIGCONT"),
+    async kill() {
+      signal("SIGCONT");
+      await stopLocal(proc, 0, true);
+    },
+    async restart() {
+      proc = await startLocal(bin, name, { dataDir: proc.dataDir, port });
+      info.pid = proc.info.pid;
+    },
+    async stop() {
+      signal("SIGCONT");
+      await stopLocal(proc);
+    },
+  };
+}

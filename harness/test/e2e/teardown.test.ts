@@ -56,3 +56,29 @@ describe("teardown", () => {
     expect(await waitGone(pid, 15_000)).toBe(true);
   });
 });
+
+describe("restartable cluster (for fault tests)", () => {
+  it("kill refuses connections, restart comes back on the same URL with the same identities", async () => {
+    const { startRestartableCluster, attach } = await import("../../src/clusters/index.js");
+    const { directGet } = await import("../../src/credentials/direct.js");
+    const rc = await startRestartableCluster("restartable");
+    try {
+      const c = attach(rc.info);
+      const id = await c.mintTokenIdentity();
+      const path = "/api/v1/namespaces/conformance/configmaps/cluster-identity";
+      expect((await directGet(id.headers, path)).status).toBe(200);
+      await rc.kill();
+      expect((await directGet(id.headers, path)).errorCode).toBe("ECONNREFUSED");
+      await rc.restart();
+      const back = await directGet(id.headers, path);
+      expect(back.status).toBe(200);
+      expect((back.body as { data: { uid: string } }).data.uid).toBe(rc.info.identityUid);
+      rc.freeze();
+      expect((await directGet(id.headers, path, 500)).errorCode).toBe("ETIMEDOUT");
+      rc.thaw();
+      expect((await directGet(id.headers, path)).status).toBe(200);
+    } finally {
+      await rc.stop();
+    }
+  });
+});

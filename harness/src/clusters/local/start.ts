@@ -41,12 +41,35 @@ function tail(path: string, bytes = 4000): string {
   }
 }
 
-export async function startLocal(bin: string, name: string, timeoutMs = 180_000): Promise<LocalProcess> {
+export interface StartLocalOptions {
+  timeoutMs?: number;
+  /** Restart in an existing data dir: same PKI, same etcd data, same identities. */
+  dataDir?: string;
+  /** Listen on this port (a restart keeps its URL); 0 picks a free one. */
+  port?: number;
+}
+
+export async function startLocal(
+  bin: string,
+  name: string,
+  opts: StartLocalOptions = {},
+): Promise<LocalProcess> {
   installExitHook();
-  const dataDir = mkdtempSync(join(tmpdir(), `auth-headers-${name}-`));
+  const timeoutMs = opts.timeoutMs ?? 180_000;
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), `auth-headers-${name}-`));
+  rmSync(join(dataDir, "ready.json"), { force: true });
   const logPath = join(dataDir, "controlplane.log");
   const logFd = openSync(logPath, "a", 0o600);
-  const child = spawn(bin, ["--data-dir", dataDir, "--name", name, "--exit-on-stdin-eof"], {
+  const args = [
+    "--data-dir",
+    dataDir,
+    "--name",
+    name,
+    "--exit-on-stdin-eof",
+    "--port",
+    String(opts.port ?? 0),
+  ];
+  const child = spawn(bin, args, {
     stdio: ["pipe", logFd, logFd],
     env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: dataDir },
   });
@@ -87,7 +110,8 @@ export async function startLocal(bin: string, name: string, timeoutMs = 180_000)
   return proc;
 }
 
-export async function stopLocal(proc: LocalProcess, graceMs = 10_000): Promise<void> {
+/** Stops the process; `keepData` leaves the data dir for a restart (the caller then owns its removal). */
+export async function stopLocal(proc: LocalProcess, graceMs = 10_000, keepData = false): Promise<void> {
   const { child } = proc;
   if (child.exitCode === null && child.signalCode === null) {
     const done = new Promise<void>((r) => child.once("exit", () => r()));
@@ -97,5 +121,5 @@ export async function stopLocal(proc: LocalProcess, graceMs = 10_000): Promise<v
     clearTimeout(timer);
   }
   live.delete(proc);
-  rmSync(proc.dataDir, { recursive: true, force: true });
+  if (!keepData) rmSync(proc.dataDir, { recursive: true, force: true });
 }
