@@ -1,0 +1,32 @@
+@lifecycle
+Feature: Lifecycle requests need no cluster
+  initialize, ping, tools/list and notifications succeed without cluster
+  headers, and cluster headers sent with them are ignored.
+
+  @AH-LIFE-1 @AH-LIFE-3
+  Scenario: initialize, ping and tools/list succeed without cluster headers
+    When initialize, ping and tools/list are sent without cluster headers
+    Then they succeed
+    And the tools list contains every required tool
+
+  @AH-LIFE-2 @AH-SRC-3
+  Scenario: Cluster headers sent with lifecycle requests are ignored and not kept
+    Given a token identity alice on cluster A
+    When initialize, ping and tools/list are sent with the headers of alice
+    Then they succeed
+    When "namespaces_list" is called without cluster headers
+    Then the call fails with "missing-header"
+    And the audit log of cluster A shows no request from alice
+
+  @AH-SRC-4 @AH-ERR-1
+  Scenario: A call without any cluster tuple fails with missing-header
+    Given an MCP session
+    When "namespaces_list" is called without cluster headers
+    Then the call fails with "missing-header"
+
+  @AH-ERR-1 @AH-ERR-3
+  Scenario: A tool error is a result with a code, not a protocol error
+    Given a token identity alice on cluster A
+    And an MCP session
+    When alice calls "pods_get" with arguments for a pod that does not exist
+    Then the call fails with "not-found"

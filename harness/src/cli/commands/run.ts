@@ -1,0 +1,72 @@
+import { type Command, Option } from "commander";
+import { ProfileError } from "../../profile/schema.js";
+import { ConfigError, EXIT, run } from "../../runner/run.js";
+
+export function registerRun(program: Command): void {
+  program
+    .command("run")
+    .description("run the conformance scenarios against a provider")
+    .option("--target <name>", "built-in profile name (harness/profiles/<name>.yaml), e.g. reference")
+    .option(
+      "--target-cmd <command>",
+      'start the provider with this shell command; "{port}" is replaced by a free port',
+    )
+    .option(
+      "--target-url <url>",
+      "use an already running provider (capabilities needing restarts cannot be exercised)",
+    )
+    .option("--profile <file>", "target profile (YAML)")
+    .addOption(
+      new Option("--backend <backend>", "cluster backend").choices(["auto", "local", "k3s"]).default("auto"),
+    )
+    .option("--tags <expression>", "Cucumber tag expression selecting scenarios")
+    .option(
+      "--expected-failures <file>",
+      "YAML list of scenario ids known to fail; a listed scenario that passes fails the run",
+    )
+    .option("--report-dir <dir>", "where reports are written", "reports")
+    .option("--parallel <n>", "Cucumber worker processes", (v) => Number.parseInt(v, 10), 4)
+    .option(
+      "--clusters-file <file>",
+      "use running clusters described by this ClusterInfo[] JSON (from `clusters up`)",
+    )
+    .action(async (o) => {
+      try {
+        process.exitCode = await run({
+          target: o.target,
+          targetCmd: o.targetCmd,
+          targetUrl: o.targetUrl,
+          profile: o.profile,
+          backend: o.backend,
+          tags: o.tags,
+          expectedFailures: o.expectedFailures,
+          reportDir: o.reportDir,
+          parallel: Number.isFinite(o.parallel) && o.parallel >= 0 ? o.parallel : 0,
+          clustersFile: o.clustersFile,
+        });
+      } catch (e) {
+        process.exitCode = configFailure(e);
+      }
+    });
+}
+
+export function configFailure(e: unknown): number {
+  if (e instanceof ConfigError) {
+    process.stderr.write(`configuration error: ${e.message}\n`);
+    if (e.hint) process.stderr.write(`hint: ${e.hint}\n`);
+    return EXIT.config;
+  }
+  if (e instanceof ProfileError) {
+    process.stderr.write(`configuration error: ${e.message}\n`);
+    process.stderr.write(
+      "hint: `auth-headers-conformance validate-profile FILE` checks a profile; see docs/usage.md\n",
+    );
+    return EXIT.config;
+  }
+  if (e instanceof Error && e.constructor.name === "BackendUnavailableError") {
+    process.stderr.write(`configuration error: ${e.message}\nhint: use --backend local\n`);
+    return EXIT.config;
+  }
+  process.stderr.write(`error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  return EXIT.fail;
+}

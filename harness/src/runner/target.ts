@@ -1,0 +1,195 @@
+// Starting and stopping a provider process described by a profile.
+import { type ChildProcess, spawn } from "node:child_process";
+import { createWriteStream, type WriteStream } from "node:fs";
+import { createServer } from "node:net";
+import { resolve } from "node:path";
+import type { Profile } from "../profile/schema.js";
+import { REPO_ROOT } from "../spec/requirements.js";
+
+export class TargetStartError extends Error {
+  constructor(
+    message: string,
+    readonly output: string,
+  ) {
+    super(message);
+    this.name = "TargetStartError";
+  }
+}
+
+export interface RunningTarget {
+  url: string;
+  command: string;
+  /** Everything the provider wrote to stdout and stderr so far. */
+  output(): string;
+  exited(): boolean;
+  stop(): Promise<void>;
+}
+
+export function freePort(host = "127.0.0.1"): Promise<number> {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.once("error", rej);
+    s.listen(0, host, () => {
+      const a = s.address();
+      const port = a && typeof a === "object" ? a.port : 0;
+      s.close(() => res(port));
+    });
+  });
+}
+
+export interface StartOptions {
+  /** Extra command-line text appended to the profile command (already substituted). */
+  extraArgs?: string[];
+  env?: Record<string, string | undefined>;
+  /** Also append the provider's output to this file. */
+  logFile?: string;
+  commandOverride?: string;
+}
+
+async function waitForTcp(
+  host: string,
+  port: number,
+  deadline: number,
+  child: ChildProcess,
+): Promise<boolean> {
+  const { connect } = await import("node:net");
+  while (Date.now() < deadline && child.exitCode === null && child.signalCode === null) {
+    const ok = await new Promise<boolean>((r) => {
+      const s = connect(port, host);
+      s.once("connect", () => {
+        s.destroy();
+        r(true);
+      });
+      s.once("error", () => r(false));
+    });
+    if (ok) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return false;
+}
+
+export async function startTarget(profile: Profile, opts: StartOptions = {}): Promise<RunningTarget> {
+  const base = opts.commandOverride ?? profile.target.command;
+  if (!base)
+    throw new TargetStartError("the profile has no target.command, so the harness cannot start it", "");
+  const port = await freePort();
+  const command = [base, ...(opts.extraArgs ?? [])].join(" ").replaceAll("{port}", String(port));
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries({ ...process.env, ...profile.target.env, ...opts.env })) {
+    if (v !== undefined) env[k] = v;
+  }
+  const child = spawn("/bin/sh", ["-c", `exec ${command}`], {
+    cwd: resolve(REPO_ROOT, profile.target.cwd),
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  let out = "";
+  let log: WriteStream | undefined;
+  if (opts.logFile) log = createWriteStream(opts.logFile, { flags: "a", mode: 0o600 });
+  const onData = (d: Buffer) => {
+    out += d.toString();
+    log?.write(d);
+  };
+  child.stdout?.on("data", onData);
+  child.stderr?.on("data", onData);
+  let exited = false;
+  const exitPromise = new Promise<void>((r) =>
+    child.once("exit", () => {
+      exited = true;
+      r();
+    }),
+  );
+  child.once("error", (e) => {
+    out += `\n[harness] spawn error: ${e.message}\n`;
+  });
+
+  const stop = async () => {
+    if (!exited && child.pid) {
+      try {
+        process.kill(-child.pid, "SIGTERM");
+      } catch {
+        /* already gone */
+      }
+      const t = setTimeout(() => {
+        try {
+          if (child.pid) process.kill(-child.pid, "SIGKILL");
+        } catch {
+          /* gone */
+        }
+      }, 3000);
+      await exitPromise;
+      clearTimeout(t);
+    }
+    log?.end();
+  };
+
+  const deadline = Date.now() + profile.target.startupTimeoutMs;
+  let url = profile.target.url.replaceAll("{port}", String(port));
+  if (profile.target.readyPattern) {
+    const re = new RegExp(profile.target.readyPattern);
+    for (;;) {
+      const m = re.exec(out);
+      if (m) {
+        if (m[1]) url = m[1];
+        break;
+      }
+      if (exited || Date.now() > deadline) {
+        await stop();
+        throw new TargetStartError(
+          exited
+            ? `target exited (code ${child.exitCode}) before it was ready`
+            : "target did not become ready in time",
+          out,
+        );
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  } else {
+    const u = new URL(url);
+    const ok = await waitForTcp(u.hostname, Number(u.port), deadline, child);
+    if (!ok) {
+      await stop();
+      throw new TargetStartError(
+        exited
+          ? `target exited (code ${child.exitCode}) before it listened on ${u.host}`
+          : `target did not listen on ${u.host} in time`,
+        out,
+      );
+    }
+  }
+  return { url, command, output: () => out, exited: () => exited, stop };
+}
+
+/** Sends an MCP initialize to check that an endpoint answers like an MCP server (any JSON-RPC answer). */
+export async function probeMcp(url: string, timeoutMs = 10_000): Promise<string | undefined> {
+  try {
+    const r = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json, text/event-stream" },
+      body: JSON.stringify({
+        jsonrpc: "2.0",
+        id: 1,
+        method: "initialize",
+        params: {
+          protocolVersion: "2025-06-18",
+          capabilities: {},
+          clientInfo: { name: "probe", version: "0" },
+        },
+      }),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    const body = await r.text();
+    // A JSON-RPC error is still an MCP answer: the lifecycle scenarios judge it (AH-LIFE-1).
+    if (r.status !== 200 && !/"jsonrpc"\s*:\s*"2\.0"/.test(body)) {
+      return `initialize answered HTTP ${r.status}: ${body.slice(0, 200)}`;
+    }
+    const sid = r.headers.get("mcp-session-id");
+    if (sid) {
+      await fetch(url, { method: "DELETE", headers: { "mcp-session-id": sid } }).catch(() => undefined);
+    }
+    return undefined;
+  } catch (e) {
+    return `initialize failed: ${(e as Error).message}`;
+  }
+}

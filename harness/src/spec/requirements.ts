@@ -1,0 +1,52 @@
+// Requirement ids and levels, read from docs/spec.md (the normative text is the
+// single source of truth; the harness never keeps its own copy of the list).
+import { readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export type RequirementLevel = "MUST" | "SHOULD";
+
+export interface Requirement {
+  id: string;
+  level: RequirementLevel;
+  withdrawn: boolean;
+  /** First sentence of the requirement text, for reports. */
+  title: string;
+}
+
+export const REQUIREMENT_ID = /^AH-[A-Z]+-\d+$/;
+
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
+export const SPEC_PATH = resolve(REPO_ROOT, "docs/spec.md");
+
+/** Parses `- **AH-AREA-N** text` bullets. "(SHOULD)", or SHOULD without MUST, makes a SHOULD. */
+export function parseRequirements(markdown: string): Requirement[] {
+  const out: Requirement[] = [];
+  const lines = markdown.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^\s*-\s+\*\*(AH-[A-Z]+-\d+)\*\*\s*(.*)$/.exec(lines[i] ?? "");
+    if (!m) continue;
+    let text = m[2] ?? "";
+    // continuation lines (indented, not a new bullet)
+    for (let j = i + 1; j < lines.length; j++) {
+      const next = lines[j] ?? "";
+      if (!/^\s{2,}\S/.test(next) || /^\s*-\s/.test(next)) break;
+      text += ` ${next.trim()}`;
+    }
+    const id = m[1] as string;
+    const level: RequirementLevel =
+      /\(SHOULD\)/.test(text) || (/\bSHOULD\b/.test(text) && !/\bMUST\b/.test(text)) ? "SHOULD" : "MUST";
+    const withdrawn = /\*Withdrawn\*|\bWithdrawn\b/.test(text);
+    const title = (text.replace(/^\(SHOULD\)\s*/, "").split(/(?<=\.)\s/)[0] ?? "").trim();
+    out.push({ id, level, withdrawn, title });
+  }
+  return out;
+}
+
+export function loadRequirements(path = SPEC_PATH): Requirement[] {
+  return parseRequirements(readFileSync(path, "utf8"));
+}
+
+export function specVersion(markdown: string): string | undefined {
+  return /^Version\s+(\d+\.\d+\.\d+)/m.exec(markdown)?.[1];
+}
