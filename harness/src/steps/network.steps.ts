@@ -104,13 +104,21 @@ When(
     const s = this.session ?? (await this.defaultSession());
     const h = this.headersOf(who);
     h["kubernetes-server"] = `https://${hung.address}`;
+    // Wait no longer than the Then step would accept: a provider without a
+    // timeout fails in seconds instead of holding the run for minutes.
+    const limit =
+      ((this.bag.get("timeoutMs") as number | undefined) ?? this.profile.defaultRequestTimeoutMs) + 5000;
     const t0 = performance.now();
     const hungCall = s
-      .call(this.tool(tool), this.args(tool), { headers: h, timeoutMs: 120_000 })
+      .call(this.tool(tool), this.args(tool), { headers: h, timeoutMs: limit + 1000 })
       .then((o) => {
         this.bag.set("hungMs", performance.now() - t0);
         return o;
+      })
+      .catch((e: Error) => {
+        throw new Error(`the hung call got no answer within ${limit + 1000} ms: ${e.message}`);
       });
+    hungCall.catch(() => {});
     await new Promise((r) => setTimeout(r, 200));
     const others: number[] = [];
     for (let i = 0; i < n; i++) {
