@@ -133,3 +133,15 @@ Feature: Required headers and their formats are validated before any connection
     Then the call succeeds
     And the gateway saw every request under "/clusters/a"
     And the audit log of cluster A shows alice making a successful request
+
+  @AH-HDR-11 @AH-HDR-10 @AH-ERR-2
+  Scenario Outline: An empty <header> is refused
+    When alice calls "namespaces_list" with the header "<header>" set to ""
+    Then the call fails with "invalid-header" naming "<header>"
+    And the target still serves alice
+
+    Examples:
+      | header                                |
+      | kubernetes-server                     |
+      | kubernetes-authorization              |
+      | kubernetes-certificate-authority-data |

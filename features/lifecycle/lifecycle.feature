@@ -30,3 +30,19 @@ Feature: Lifecycle requests need no cluster
     And an MCP session
     When alice calls "pods_get" with arguments for a pod that does not exist
     Then the call fails with "not-found"
+
+  @AH-ERR-4
+  Scenario: An unknown tool is a JSON-RPC error
+    Given a token identity alice on cluster A
+    And an MCP session
+    When alice calls the tool "no_such_tool_7f3a" with the arguments "{}"
+    Then the call is refused with a JSON-RPC error, not a tool result
+    And the target still serves alice
+
+  @AH-ERR-4 @AH-ERR-3
+  Scenario: Arguments that do not fit the tool's schema are invalid-argument
+    Given a token identity alice on cluster A
+    And an MCP session
+    When alice calls the tool "pods_list_in_namespace" with the arguments "{\"namespace\": 42}"
+    Then the call fails with "invalid-argument"
+    And the target still serves alice

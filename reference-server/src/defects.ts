@@ -20,6 +20,8 @@ export const DEFECT_NAMES = [
   "ignore-allowlist",
   "first-duplicate-header",
   "no-origin",
+  "empty-value-as-missing",
+  "unknown-tool-as-result",
 ] as const;
 
 export type DefectName = (typeof DEFECT_NAMES)[number];

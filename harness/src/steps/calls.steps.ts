@@ -229,3 +229,31 @@ When(
     });
   },
 );
+
+When(
+  "{word} calls the tool {string} with the arguments {string}",
+  async function (this: ConformanceWorld, who: string, tool: string, json: string) {
+    // Deliberately bypasses the profile's tool-name mapping and argument defaults.
+    const s = this.session ?? (await this.defaultSession());
+    try {
+      this.last = await s.call(
+        tool,
+        JSON.parse(json) as Record<string, unknown>,
+        asCall(this, this.headersOf(who)),
+      );
+      this.lastError = undefined;
+    } catch (e) {
+      this.last = undefined;
+      this.lastError = e as Error;
+    }
+  },
+);
+
+Then("the call is refused with a JSON-RPC error, not a tool result", function (this: ConformanceWorld) {
+  if (this.last) {
+    throw new Error(`expected a JSON-RPC error, got a tool result: ${this.last.text.slice(0, 200)}`);
+  }
+  if (!this.lastError || !/MCP error -?\d+/.test(this.lastError.message)) {
+    throw new Error(`expected a JSON-RPC error, got: ${this.lastError?.message ?? "nothing"}`);
+  }
+});

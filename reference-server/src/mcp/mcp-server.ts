@@ -37,7 +37,15 @@ export function createMcpServer(deps: CallDeps): Server {
   }));
   server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
     const tool = TOOLS.find((t) => t.name === request.params.name);
-    if (!tool) throw new McpError(ErrorCode.InvalidParams, `Tool ${request.params.name} not found`);
+    if (!tool) {
+      if (deps.defects.has("unknown-tool-as-result")) {
+        return {
+          isError: true,
+          content: [{ type: "text" as const, text: "[invalid-argument] no such tool." }],
+        };
+      }
+      throw new McpError(ErrorCode.InvalidParams, `Tool ${request.params.name} not found`);
+    }
     const headerLines = extra.authInfo?.extra?.[CLUSTER_HEADER_LINES] as ClusterHeaderLines | undefined;
     return runCall(
       {

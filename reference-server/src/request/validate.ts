@@ -18,9 +18,12 @@ const invalid = (name: HeaderName, why: string) =>
 
 /** AH-HDR-*: turn one call's raw fields into a target, or throw a ToolError naming the field. */
 export function validateTuple(raw: RawTuple, options: ValidationOptions): ClusterTarget {
-  const f = raw.fields;
+  let f = raw.fields;
   for (const [name, value] of f) {
-    if (value.trim() === "") throw invalid(name, "the value is empty.");
+    if (value.trim() !== "") continue;
+    if (!options.defects.has("empty-value-as-missing")) throw invalid(name, "the value is empty.");
+    f = new Map([...f].filter(([, v]) => v.trim() !== ""));
+    break;
   }
   const server = validateServer(f.get(HEADER.server), options);
   const insecure = validateInsecure(f.get(HEADER.insecureSkipTlsVerify), options);

@@ -231,6 +231,20 @@ current-context: x
     expect(bad.structuredContent?.cluster).toBeUndefined();
   });
 
+  defect("empty-value-as-missing", async () => {
+    const a = await api();
+    const empty = { ...tokenFields(a.url), [HEADER.authorization]: "" };
+    expect(codeOf(await call(testDeps(), { headers: empty }))).toBe("invalid-header");
+    expect(codeOf(await call(d("empty-value-as-missing"), { headers: empty }))).toBe("missing-header");
+  });
+
+  defect("unknown-tool-as-result", async () => {
+    const good = await sessionScenario([], {});
+    await expect(good.callTool("no_such_tool")).rejects.toThrow(/not found/);
+    const bad = await sessionScenario(["unknown-tool-as-result"], {});
+    expect((await bad.callTool("no_such_tool")).isError).toBe(true);
+  });
+
   it("covers every defect name", () => {
     expect([...covered].sort()).toEqual([...DEFECT_NAMES].sort());
   });
