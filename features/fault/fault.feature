@@ -16,7 +16,7 @@ Feature: Faults of one upstream stay with the calls that name it
   Scenario: Hung, slow and mid-TLS upstreams fail with their own error while healthy tenants stay fast
     Given loopback fault upstreams that hang, answer slowly and close mid-TLS
     When the healthy tenants alice and carol make 200 calls at concurrency 4 as a baseline
-    And 8 calls to each fault upstream run while the healthy tenants keep calling
+    And 12 calls to each fault upstream, 4 at a time, run while the healthy tenants keep calling
     Then every faulty call ended with its documented error within the request timeout plus 1000 ms
     And the healthy tenants' p99 during the faults is within twice the baseline, or the baseline plus 50 ms
     And the target is still running and serves alice

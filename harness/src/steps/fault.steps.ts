@@ -6,7 +6,7 @@ import { attach, type RestartableCluster, startRestartableCluster } from "../clu
 import { HealthyLoad } from "../fault/healthy.js";
 import { type FaultUpstream, hungUpstream, midTlsUpstream, slowUpstream } from "../fault/upstreams.js";
 import { LeanMcp, type LeanResult } from "../load/lean-mcp.js";
-import { describeStats, fmtMs, summarize } from "../load/stats.js";
+import { describeStats, fmtMs, runPool, summarize } from "../load/stats.js";
 import { b64, makeServerCert } from "../oracles/pki.js";
 import type { ConformanceWorld } from "../world/world.js";
 import { assert, Given, Then, When } from "./dsl.js";
@@ -138,8 +138,8 @@ When(
 );
 
 When(
-  "{int} calls to each fault upstream run while the healthy tenants keep calling",
-  async function (this: ConformanceWorld, n: number) {
+  "{int} calls to each fault upstream, {int} at a time, run while the healthy tenants keep calling",
+  async function (this: ConformanceWorld, n: number, atOnce: number) {
     const ups = this.bag.get("faultUpstreams") as FaultUpstream[];
     const load = healthy(this);
     load.start();
@@ -151,9 +151,10 @@ When(
       "mid-tls": ["unreachable", "tls-verification-failed"],
     };
     const base = this.headersOf(this.bag.get("faultCaller") as string);
+    // waves of `atOnce` calls per upstream: a longer fault window gives the healthy p99 more samples
     await Promise.all(
-      ups.flatMap((u) =>
-        Array.from({ length: n }, () =>
+      ups.map((u) =>
+        runPool(n, atOnce, () =>
           timedCall(
             this,
             {
@@ -163,7 +164,7 @@ When(
             },
             u.kind,
             expected[u.kind] ?? [],
-          ),
+          ).then(() => undefined),
         ),
       ),
     );

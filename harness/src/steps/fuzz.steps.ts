@@ -13,7 +13,7 @@ import {
   secretsOf,
 } from "../fuzz/arbitraries.js";
 import { runPool, seedFrom } from "../load/stats.js";
-import { type RawResponse, RawSession, rawOutcome } from "../mcp/raw.js";
+import { type RawResponse, RawSession, rawOutcome, rawPost } from "../mcp/raw.js";
 import { b64 } from "../oracles/pki.js";
 import type { ConformanceWorld } from "../world/world.js";
 import { assert, Then, When } from "./dsl.js";
@@ -99,7 +99,6 @@ When(
         const callId = id++;
         const params: Record<string, unknown> = { name: tool, arguments: {} };
         if (c.meta) params._meta = c.meta;
-        const { rawPost } = await import("../mcp/raw.js");
         const r = await rawPost(
           session.url,
           { jsonrpc: "2.0", id: callId, method: "tools/call", params },

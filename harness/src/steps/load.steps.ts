@@ -1,9 +1,20 @@
 // @load: thousands of concurrent calls, 2 clusters × 4 identities each, headers
 // and _meta mixed, one session and several; per-call and audit-log checks.
+import { setParallelCanAssign } from "@cucumber/cucumber";
 import { LeanMcp, type LeanResult } from "../load/lean-mcp.js";
 import { describeStats, prng, runPool, seedFrom, summarize } from "../load/stats.js";
 import type { ConformanceWorld } from "../world/world.js";
 import { assert, Given, Then, When } from "./dsl.js";
+
+// @load and @fault measure latency: in a parallel run they start only when no other scenario
+// runs, and nothing else starts while one of them runs (their figures would otherwise measure
+// the neighbours). Other scenarios keep running in parallel with each other.
+const EXCLUSIVE = ["@load", "@fault"];
+const exclusive = (p: { tags: readonly { name: string }[] }) =>
+  p.tags.some((t) => EXCLUSIVE.includes(t.name));
+setParallelCanAssign((candidate, inProgress) =>
+  exclusive(candidate) ? inProgress.length === 0 : !inProgress.some(exclusive),
+);
 
 interface LoadCall {
   who: string;

@@ -10,7 +10,9 @@ beforeAll(() => {
 });
 
 describe("kubernetes-mcp-server 0.0.67", () => {
-  it("is reported as a target that did not start (exit 3), quoting the server", { timeout: 120_000 }, async () => {
+  it("is reported as a target that did not start (exit 3), quoting the server", {
+    timeout: 120_000,
+  }, async () => {
     const t0 = Date.now();
     const r = await runConformance(["--target", "kubernetes-mcp-server", "--clusters-file", file]);
     expect(r.exitCode, r.output.slice(-2000)).toBe(3);
