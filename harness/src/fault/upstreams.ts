@@ -3,33 +3,12 @@
 // byte every dripMs), one that closes the connection in the middle of the TLS
 // handshake. Each close() ends every connection it holds.
 import { createServer as createHttpsServer } from "node:https";
-import { createServer, type Server, type Socket } from "node:net";
-import { hangListener, type Listener } from "../oracles/listeners.js";
+import { createServer, type Server } from "node:net";
+import { closer, hangListener, type Listener, listen, track } from "../oracles/listeners.js";
 import type { Pem } from "../oracles/pki.js";
 
-function listen(server: Server, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, host, () => {
-      const a = server.address();
-      if (a && typeof a === "object") resolve(a.port);
-      else reject(new Error("no address"));
-    });
-  });
-}
-
-function tracked(server: Server): () => Promise<void> {
-  const sockets = new Set<Socket>();
-  server.on("connection", (s: Socket) => {
-    sockets.add(s);
-    s.on("close", () => sockets.delete(s));
-  });
-  return () =>
-    new Promise<void>((resolve) => {
-      for (const s of sockets) s.destroy();
-      server.close(() => resolve());
-    });
-}
+/** Destroys every open connection, then closes the server. */
+const tracked = (server: Server) => closer(server, track(server));
 
 export type FaultKind = "hung" | "slow" | "mid-tls";
 

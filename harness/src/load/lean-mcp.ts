@@ -1,9 +1,7 @@
 // A lean Streamable HTTP client for load and measurements: JSON-RPC over node:http with
 // a keep-alive agent, so the figures measure the server, not a client library.
 import { Agent, request } from "node:http";
-import { parseBody } from "../mcp/raw.js";
-
-const PROTOCOL_VERSION = "2025-06-18";
+import { initializeMessage, PROTOCOL_VERSION, parseBody } from "../mcp/raw.js";
 
 export interface LeanResult {
   status: number;
@@ -26,19 +24,7 @@ export class LeanMcp {
     const agent = new Agent({ keepAlive: true, maxSockets });
     const probe = new LeanMcp(new URL(url), agent, undefined);
     if (stateless) return probe;
-    const r = await probe.post(
-      {
-        jsonrpc: "2.0",
-        id: 0,
-        method: "initialize",
-        params: {
-          protocolVersion: PROTOCOL_VERSION,
-          capabilities: {},
-          clientInfo: { name: "bench", version: "0" },
-        },
-      },
-      {},
-    );
+    const r = await probe.post(initializeMessage("bench"), {});
     const sid = r.headers["mcp-session-id"];
     const s = new LeanMcp(new URL(url), agent, typeof sid === "string" ? sid : undefined);
     await s.post({ jsonrpc: "2.0", method: "notifications/initialized" }, {});

@@ -89,9 +89,23 @@ export function parseBody(text: string): Record<string, unknown>[] {
   return out;
 }
 
-const PROTOCOL_VERSION = "2025-06-18";
+export const PROTOCOL_VERSION = "2025-06-18";
 
 /** A hand-made MCP session: initialize + initialized, then raw tools/call requests. */
+/** The JSON-RPC `initialize` request that clients without the SDK send first. */
+export function initializeMessage(clientName: string) {
+  return {
+    jsonrpc: "2.0",
+    id: 0,
+    method: "initialize",
+    params: {
+      protocolVersion: PROTOCOL_VERSION,
+      capabilities: {},
+      clientInfo: { name: clientName, version: "0.1.0" },
+    },
+  };
+}
+
 export class RawSession {
   private nextId = 1;
   private constructor(
@@ -100,20 +114,7 @@ export class RawSession {
   ) {}
 
   static async open(url: string): Promise<RawSession> {
-    const r = await rawPost(
-      url,
-      {
-        jsonrpc: "2.0",
-        id: 0,
-        method: "initialize",
-        params: {
-          protocolVersion: PROTOCOL_VERSION,
-          capabilities: {},
-          clientInfo: { name: "auth-headers-conformance-raw", version: "0.1.0" },
-        },
-      },
-      [],
-    );
+    const r = await rawPost(url, initializeMessage("auth-headers-conformance-raw"), []);
     if (r.status !== 200) throw new Error(`initialize answered HTTP ${r.status}: ${r.body.slice(0, 300)}`);
     const sid = r.headers["mcp-session-id"];
     const session = new RawSession(url, typeof sid === "string" ? sid : undefined);

@@ -13,7 +13,7 @@ export interface Listener {
   close(): Promise<void>;
 }
 
-function listen(server: Server, host: string): Promise<number> {
+export function listen(server: Server, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once("error", reject);
     server.listen(0, host, () => {
@@ -24,7 +24,7 @@ function listen(server: Server, host: string): Promise<number> {
   });
 }
 
-function closer(server: Server, sockets: Set<Socket>) {
+export function closer(server: Server, sockets: Set<Socket>) {
   return () =>
     new Promise<void>((resolve) => {
       for (const s of sockets) s.destroy();
@@ -32,7 +32,7 @@ function closer(server: Server, sockets: Set<Socket>) {
     });
 }
 
-function track(server: Server): Set<Socket> {
+export function track(server: Server): Set<Socket> {
   const sockets = new Set<Socket>();
   server.on("connection", (s: Socket) => {
     sockets.add(s);
