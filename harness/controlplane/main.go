@@ -59,13 +59,29 @@ func main() {
 		fatalf("data dir: %v", err)
 	}
 	setParentDeathSignal()
+	parent := os.Getppid()
 
 	ctx, cancel := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer cancel()
+	parentGone := make(chan struct{})
 	if *stdinWatch {
 		go func() {
 			_, _ = io.Copy(io.Discard, os.Stdin)
+			close(parentGone)
 			cancel()
+		}()
+		// A harness that died without cleaning up cannot remove our data dir:
+		// do it ourselves. A plain SIGTERM (stop, or a fault test's kill before
+		// a restart) keeps it; the harness owns it then.
+		defer func() {
+			select {
+			case <-parentGone:
+			default:
+				if os.Getppid() == parent {
+					return
+				}
+			}
+			_ = os.RemoveAll(dir)
 		}()
 	}
 

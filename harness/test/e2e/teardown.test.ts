@@ -1,6 +1,7 @@
 // No orphans: stop() kills the control plane and removes its files, and a
 // harness killed with SIGKILL (no cleanup code runs) still takes its
-// clusters along (parent-death signal + stdin EOF in the control plane).
+// clusters and their files along (parent-death signal + stdin EOF in the
+// control plane, which then removes its own data dir).
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -50,10 +51,13 @@ describe("teardown", () => {
       });
       child.on("exit", (code) => reject(new Error(`helper exited early (${code})`)));
     });
-    const { pid } = JSON.parse(line) as { pid: number; dir: string };
+    const { pid, dir } = JSON.parse(line) as { pid: number; dir: string };
     expect(alive(pid)).toBe(true);
+    expect(existsSync(dir)).toBe(true);
     child.kill("SIGKILL");
     expect(await waitGone(pid, 15_000)).toBe(true);
+    // The control plane removes its own data dir when its parent is gone.
+    expect(existsSync(dir)).toBe(false);
   });
 });
 
