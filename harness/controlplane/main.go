@@ -71,9 +71,10 @@ func main() {
 			cancel()
 		}()
 		// A harness that died without cleaning up cannot remove our data dir:
-		// do it ourselves. A plain SIGTERM (stop, or a fault test's kill before
-		// a restart) keeps it; the harness owns it then.
-		defer func() {
+		// do it ourselves, on every way out (fatalf included: a shutdown can
+		// race the signal and end there). A plain SIGTERM (stop, or a fault
+		// test's kill before a restart) keeps it; the harness owns it then.
+		atExit = func() {
 			select {
 			case <-parentGone:
 			default:
@@ -82,7 +83,8 @@ func main() {
 				}
 			}
 			_ = os.RemoveAll(dir)
-		}()
+		}
+		defer atExit()
 	}
 
 	pki, err := ensurePKI(filepath.Join(dir, "pki"), *name)
@@ -131,8 +133,14 @@ func main() {
 
 	select {
 	case err := <-apiDone:
-		if err != nil && ctx.Err() == nil {
-			fatalf("kube-apiserver: %v", err)
+		// The API server may see a shutdown signal before our context does:
+		// give the context a moment before calling its end a failure.
+		if err != nil {
+			select {
+			case <-ctx.Done():
+			case <-time.After(time.Second):
+				fatalf("kube-apiserver: %v", err)
+			}
 		}
 	case err := <-readyErr:
 		fatalf("%v", err)
@@ -156,7 +164,11 @@ func writeJSONAtomic(path string, v any) error {
 	return os.Rename(tmp, path)
 }
 
+// atExit runs before any exit, also through fatalf (os.Exit skips defers).
+var atExit = func() {}
+
 func fatalf(format string, args ...any) {
 	fmt.Fprintf(os.Stderr, "kube-controlplane: "+format+"\n", args...)
+	atExit()
 	os.Exit(1)
 }
