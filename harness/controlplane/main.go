@@ -68,6 +68,9 @@ func main() {
 		go func() {
 			_, _ = io.Copy(io.Discard, os.Stdin)
 			close(parentGone)
+			// Remove the data dir before shutting down: an orphan may be
+			// killed by the reaper that adopted it before a shutdown ends.
+			atExit()
 			cancel()
 		}()
 		// A harness that died without cleaning up cannot remove our data dir:
