@@ -1,5 +1,15 @@
 // Writes verdict.json and summary.md, and copies Cucumber's reports scrubbed.
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  copyFileSync,
+  existsSync,
+  fchmodSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
 import { join } from "node:path";
 import { redactAll, type SecretRegistry } from "./redact.js";
 import type { Verdict } from "./verdict.js";
@@ -80,9 +90,15 @@ export function copyScrubbed(
   for (const f of files) scrubFile(join(fromDir, f), join(toDir, f), registry);
 }
 
+/** Writes a file only its owner can read, from the first byte on (also when it already existed). */
 export function writePrivate(path: string, content: string): void {
-  writeFileSync(path, content, { mode: 0o600 });
-  chmodSync(path, 0o600);
+  const fd = openSync(path, "w", 0o600);
+  try {
+    fchmodSync(fd, 0o600);
+    writeSync(fd, content);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export { copyFileSync };

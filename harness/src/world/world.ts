@@ -1,6 +1,6 @@
 // The Cucumber World: clusters (attached once per worker), identities minted
 // per scenario, the target, MCP sessions, oracles, and the last outcome.
-import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdtempSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type IWorldOptions, World } from "@cucumber/cucumber";
 import { REQUIRED_TOOLS } from "../../../reference-server/src/wire/constants.js";
@@ -11,6 +11,7 @@ import type { Listener } from "../oracles/listeners.js";
 import { makeCa, type TestCa } from "../oracles/pki.js";
 import { toolName } from "../profile/schema.js";
 import { SecretRegistry } from "../report/redact.js";
+import { writePrivate } from "../report/write.js";
 import { type RunningTarget, startTarget } from "../runner/target.js";
 import { REPO_ROOT } from "../spec/requirements.js";
 import { CLUSTER_LETTERS, type WorldParams } from "./params.js";
@@ -251,7 +252,7 @@ export class ConformanceWorld extends World<WorldParams> {
 
   writeSecretFile(dir: string, name: string, content: string): string {
     const p = join(dir, name);
-    writeFileSync(p, content, { mode: 0o600 });
+    writePrivate(p, content);
     return p;
   }
 

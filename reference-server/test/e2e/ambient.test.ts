@@ -9,12 +9,18 @@ import { assertNone } from "../../../harness/src/audit/verdicts.js";
 import { attach, type Cluster } from "../../../harness/src/clusters/index.js";
 import { directGet } from "../../../harness/src/credentials/direct.js";
 import { McpSession } from "../../../harness/src/mcp/client.js";
-import { type ChildServer, FAULTY_BIN, startBin } from "./helpers.js";
+import { type Spawned, spawnServer } from "../unit/helpers/spawn.js";
+
+const PRODUCTION_BIN = "reference-server/bin/auth-headers-server.js";
+/** Test-only launcher that honours AUTH_HEADERS_DEFECT. */
+const FAULTY_BIN = "reference-server/test/faulty/faulty-server.js";
+// Only what the test plants: no inherited KUBECONFIG or KUBERNETES_* variables.
+const ONLY_ENV = { inheritEnv: false, timeoutMs: 30_000 };
 
 let c: Cluster;
-let server: ChildServer;
+let server: Spawned;
 let home: string;
-let env: NodeJS.ProcessEnv;
+let env: Record<string, string | undefined>;
 
 const notSentinel = (e: { requestURI: string }) => !e.requestURI.includes("conformance-sentinel");
 
@@ -35,7 +41,7 @@ beforeAll(async () => {
   mkdirSync(join(home, ".kube"));
   writeFileSync(join(home, ".kube", "config"), c.adminKubeconfigYaml(), { mode: 0o600 });
   env = { PATH: process.env.PATH, HOME: home, KUBECONFIG: kubeconfig };
-  server = await startBin([], env);
+  server = await spawnServer(PRODUCTION_BIN, [], env, ONLY_ENV);
 });
 afterAll(async () => {
   await server?.stop();
@@ -65,7 +71,12 @@ describe("no ambient-credential fallback (AH-SRC-4)", () => {
   });
 
   it("the same check catches a server that falls back to KUBECONFIG (ambient-kubeconfig defect)", async () => {
-    const faulty = await startBin([], { ...env, AUTH_HEADERS_DEFECT: "ambient-kubeconfig" }, FAULTY_BIN);
+    const faulty = await spawnServer(
+      FAULTY_BIN,
+      [],
+      { ...env, AUTH_HEADERS_DEFECT: "ambient-kubeconfig" },
+      ONLY_ENV,
+    );
     try {
       const mark = await c.audit.mark();
       const results = await callsWithoutHeaders(faulty.url);

@@ -1,25 +1,15 @@
 // `clusters up`: real clusters for manual work or another tool's tests. The
 // JSON file (mode 0600) holds every secret; the terminal gets none.
 import { createHash } from "node:crypto";
-import { closeSync, openSync, writeSync } from "node:fs";
 import type { Command } from "commander";
 import { attach, startClusters } from "../../clusters/index.js";
 import type { BackendChoice } from "../../clusters/types.js";
+import { writePrivate } from "../../report/write.js";
 
 const fingerprint = (pem: string) => {
   const b64 = pem.replace(/-----[^-]+-----/g, "").replace(/\s+/g, "");
   return createHash("sha256").update(Buffer.from(b64, "base64")).digest("hex").slice(0, 16);
 };
-
-/** Writes with 0600 from the first byte (no window where the file is world-readable). */
-export function writeSecretFile(path: string, text: string) {
-  const fd = openSync(path, "w", 0o600);
-  try {
-    writeSync(fd, text);
-  } finally {
-    closeSync(fd);
-  }
-}
 
 export function registerClustersCommand(program: Command) {
   const clusters = program.command("clusters").description("start and manage real Kubernetes clusters");
@@ -76,7 +66,7 @@ export function registerClustersCommand(program: Command) {
           `${info.name}  ${info.server}  ca:sha256:${fingerprint(info.caPem)}  token:${token.user}  cert:${cert.user}\n`,
         );
       }
-      writeSecretFile(opts.out, `${JSON.stringify({ clusters: out }, null, 2)}\n`);
+      writePrivate(opts.out, `${JSON.stringify({ clusters: out }, null, 2)}\n`);
       process.stdout.write(
         `${running.clusters.length} ${running.backend} cluster(s) up in ${((Date.now() - started) / 1000).toFixed(1)} s; ` +
           `credentials in ${opts.out} (mode 0600). Ctrl-C stops them.\n`,

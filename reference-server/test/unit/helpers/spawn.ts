@@ -10,15 +10,22 @@ export interface Spawned {
   stop(): Promise<number | null>;
 }
 
+export interface SpawnOptions {
+  /** false: the child sees only `env` (e.g. to plant KUBECONFIG and nothing else). Default true. */
+  inheritEnv?: boolean;
+  timeoutMs?: number;
+}
+
 /** Starts a launcher on port 0 and waits for its "listening on <url>" line. */
 export function spawnServer(
   script: string,
   args: string[],
-  env: Record<string, string> = {},
+  env: Record<string, string | undefined> = {},
+  { inheritEnv = true, timeoutMs = 15_000 }: SpawnOptions = {},
 ): Promise<Spawned> {
   const child = spawn(process.execPath, [script, "--port", "0", ...args], {
     cwd: ROOT,
-    env: { ...process.env, ...env },
+    env: inheritEnv ? { ...process.env, ...env } : env,
     stdio: ["ignore", "pipe", "pipe"],
   });
   let err = "";
@@ -27,7 +34,7 @@ export function spawnServer(
   });
   return new Promise((resolve, reject) => {
     let out = "";
-    const timer = setTimeout(() => reject(new Error(`no listening line; stderr: ${err}`)), 15_000);
+    const timer = setTimeout(() => reject(new Error(`no listening line; stderr: ${err}`)), timeoutMs);
     child.on("exit", (code) => {
       clearTimeout(timer);
       reject(new Error(`exited ${code}; stderr: ${err}`));
