@@ -24,7 +24,7 @@ export interface ReferenceServerOptions {
   logLevel?: string;
   logDestination?: DestinationStream;
   /** Bounded client pool; maxEntries 0 disables reuse. */
-  pool?: { maxEntries?: number; idleMs?: number };
+  pool?: { maxEntries?: number; idleMs?: number; maxSockets?: number; maxIdleSockets?: number };
   /** Test hook for DNS so unit tests never resolve real names. */
   resolver?: Resolver;
   /** Deliberate faults; only the test-only faulty entry point sets this. */
@@ -55,6 +55,8 @@ export function createReferenceServer(options: ReferenceServerOptions = {}): Ref
   const pool = new ClientPool({
     maxEntries: options.pool?.maxEntries ?? DEFAULTS.poolMaxEntries,
     idleMs: options.pool?.idleMs ?? DEFAULTS.poolIdleMs,
+    maxSockets: options.pool?.maxSockets,
+    maxIdleSockets: options.pool?.maxIdleSockets,
     defects,
   });
   const deps: CallDeps = {

@@ -7,6 +7,8 @@ export interface ChildStats {
   rss: number;
   heapUsed: number;
   pool: number;
+  /** Idle upstream connections held by the pool. */
+  idleSockets: number;
 }
 
 export interface BenchServer {
@@ -47,7 +49,7 @@ export async function startBenchServer(
           if (m.type !== "stats") return;
           clearTimeout(t);
           child.off("message", on);
-          resolve({ rss: m.rss, heapUsed: m.heapUsed, pool: m.pool });
+          resolve({ rss: m.rss, heapUsed: m.heapUsed, pool: m.pool, idleSockets: m.idleSockets });
         };
         child.on("message", on);
         child.send({ type: "stats" });

@@ -1,9 +1,8 @@
 // Where a benchmark runs: machine, load, and a cluster (fresh, or reused from a file).
 import "reflect-metadata";
-import { readFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, totalmem } from "node:os";
+import { readClusterFile } from "../clusters/file.js";
 import { attach, type Cluster, startClusters } from "../clusters/index.js";
-import type { ClusterInfo } from "../clusters/types.js";
 
 export function machine(): string {
   const cpu = cpus()[0]?.model ?? "unknown CPU";
@@ -15,13 +14,13 @@ export const load = () =>
     .map((x) => x.toFixed(2))
     .join(" ");
 
-/** BENCH_CLUSTERS_FILE (ClusterInfo[] JSON, 0600) reuses running clusters; otherwise one local cluster is started. */
+/** BENCH_CLUSTERS_FILE (a `clusters up --out` file) reuses running clusters; otherwise one local cluster is started. */
 export async function benchCluster(
   log: (l: string) => void,
 ): Promise<{ cluster: Cluster; stop(): Promise<void> }> {
   const file = process.env.BENCH_CLUSTERS_FILE;
   if (file) {
-    const infos = JSON.parse(readFileSync(file, "utf8")) as ClusterInfo[];
+    const infos = readClusterFile(file);
     const info = infos[0];
     if (!info) throw new Error(`${file} lists no cluster`);
     log(`reusing cluster ${info.name} ${info.server} from ${file}`);

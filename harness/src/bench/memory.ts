@@ -67,6 +67,7 @@ export async function memoryBench(): Promise<void> {
     let errors = 0;
     let firstError = "";
     let maxPool = before.pool;
+    let maxIdle = before.idleSockets;
     const step = Math.max(1, Math.floor(total / 10));
     const t0 = performance.now();
     for (let done = 0; done < total; done += step) {
@@ -82,9 +83,10 @@ export async function memoryBench(): Promise<void> {
       });
       const s = await srv.stats();
       maxPool = Math.max(maxPool, s.pool);
+      maxIdle = Math.max(maxIdle, s.idleSockets);
       samples.push({ ...s, calls: Math.min(total, done + step) });
       log(
-        `${Math.min(total, done + step)} calls: RSS ${MiB(s.rss)} MiB, heap ${MiB(s.heapUsed)} MiB, pool ${s.pool}`,
+        `${Math.min(total, done + step)} calls: RSS ${MiB(s.rss)} MiB, heap ${MiB(s.heapUsed)} MiB, pool ${s.pool}, idle connections ${s.idleSockets}`,
       );
     }
     const wall = (performance.now() - t0) / 1000;
@@ -95,16 +97,17 @@ export async function memoryBench(): Promise<void> {
     console.log(
       `\n${total} calls in ${wall.toFixed(1)} s (${(total / wall).toFixed(0)} calls/s), errors ${errors}${firstError ? ` (${firstError})` : ""}`,
     );
-    console.log("\n| calls | RSS MiB | heap used MiB | pool entries |");
-    console.log("|---|---|---|---|");
-    for (const s of samples) console.log(`| ${s.calls} | ${MiB(s.rss)} | ${MiB(s.heapUsed)} | ${s.pool} |`);
+    console.log("\n| calls | RSS MiB | heap used MiB | pool entries | idle connections |");
+    console.log("|---|---|---|---|---|");
+    for (const s of samples)
+      console.log(`| ${s.calls} | ${MiB(s.rss)} | ${MiB(s.heapUsed)} | ${s.pool} | ${s.idleSockets} |`);
     const growth = (after.rss - before.rss) / 2 ** 20;
     const secondHalf = (after.rss - mid.rss) / 2 ** 20;
     console.log(
       `\nRSS before ${MiB(before.rss)} MiB, after ${MiB(after.rss)} MiB, peak ${MiB(peak)} MiB: growth ${growth.toFixed(1)} MiB (limit 50 MiB) → ${growth <= 50 ? "ok" : "TOO MUCH"}; second half ${secondHalf.toFixed(1)} MiB`,
     );
     console.log(
-      `pool: max ${maxPool} entries (bound ${poolMax}) → ${maxPool <= poolMax ? "ok" : "OVER THE BOUND"}`,
+      `pool: max ${maxPool} entries (bound ${poolMax}) → ${maxPool <= poolMax ? "ok" : "OVER THE BOUND"}; max ${maxIdle} idle connections at a sample (budget 64, each entry may keep 1)`,
     );
     console.log(`load average after: ${load()}`);
     if (errors > 0 || growth > 50 || maxPool > poolMax) process.exitCode = 1;

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
 import { loadConfiguration, runCucumber } from "@cucumber/cucumber/api";
 import { SPEC_VERSION } from "../../../reference-server/src/wire/constants.js";
+import { readClusterFile } from "../clusters/file.js";
 import type { ClusterInfo } from "../clusters/types.js";
 import { loadProfile, type Profile, ProfileError, unclaimed } from "../profile/schema.js";
 import { type ExpectedFailure, loadExpectedFailures } from "../report/expected-failures.js";
@@ -137,7 +138,7 @@ export async function run(opts: RunOptions): Promise<number> {
     let clustersFile = opts.clustersFile ? resolve(opts.clustersFile) : undefined;
     let infos: ClusterInfo[];
     if (clustersFile) {
-      infos = JSON.parse(readFileSync(clustersFile, "utf8")) as ClusterInfo[];
+      infos = readClusterFile(clustersFile);
       if (infos.length < 3)
         throw new ConfigError(`${clustersFile} lists ${infos.length} cluster(s); 3 are needed`);
     } else {

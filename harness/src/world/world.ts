@@ -4,7 +4,8 @@ import { appendFileSync, mkdtempSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type IWorldOptions, World } from "@cucumber/cucumber";
 import { REQUIRED_TOOLS } from "../../../reference-server/src/wire/constants.js";
-import type { AuditMark, Cluster, ClusterInfo, Identity } from "../clusters/index.js";
+import { readClusterFile } from "../clusters/file.js";
+import type { AuditMark, Cluster, Identity } from "../clusters/index.js";
 import { attach } from "../clusters/index.js";
 import { type Headers, McpSession, type ToolOutcome } from "../mcp/client.js";
 import type { Listener } from "../oracles/listeners.js";
@@ -72,7 +73,7 @@ export class ConformanceWorld extends World<WorldParams> {
     if (!clusterCache) {
       const file = this.parameters.clustersFile ?? process.env.AHC_CLUSTERS_FILE;
       if (!file) throw new Error("no cluster file (world parameter clustersFile or AHC_CLUSTERS_FILE)");
-      const infos = JSON.parse(readFileSync(file, "utf8")) as ClusterInfo[];
+      const infos = readClusterFile(file);
       clusterCache = new Map();
       infos.forEach((info, i) => {
         const c = attach(info);

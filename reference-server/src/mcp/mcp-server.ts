@@ -11,6 +11,8 @@ import { TOOLS } from "../tools/index.js";
 
 /** Key under which the HTTP layer hands a request's cluster header lines to the handler. */
 export const CLUSTER_HEADER_LINES = "authHeadersClusterLines";
+/** Key of the JSON-RPC id the client gave (transports may renumber requests), for log lines. */
+export const CLIENT_REQUEST_ID = "authHeadersClientRequestId";
 
 const READ_ONLY = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true };
 
@@ -47,13 +49,14 @@ export function createMcpServer(deps: CallDeps): Server {
       throw new McpError(ErrorCode.InvalidParams, `Tool ${request.params.name} not found`);
     }
     const headerLines = extra.authInfo?.extra?.[CLUSTER_HEADER_LINES] as ClusterHeaderLines | undefined;
+    const clientRequestId = extra.authInfo?.extra?.[CLIENT_REQUEST_ID] as string | number | undefined;
     return runCall(
       {
         tool,
         args: request.params.arguments,
         meta: request.params._meta as Record<string, unknown> | undefined,
         headerLines,
-        requestId: extra.requestId,
+        requestId: clientRequestId ?? extra.requestId,
         sessionId: extra.sessionId,
       },
       deps,

@@ -17,8 +17,17 @@ export function normalizeAddress(address: string): { address: string; family: "i
   return { address: bare, family: isIP(bare) === 6 ? "ipv6" : "ipv4" };
 }
 
+// A pure function of the text, asked on every call: BlockList.check builds native
+// SocketAddress objects each time, so answers are remembered (bounded, cleared when full).
+const MEMO_MAX = 1024;
+const memo = new Map<string, boolean>();
+
 export function isAlwaysRefused(address: string): boolean {
+  const known = memo.get(address);
+  if (known !== undefined) return known;
   const { address: a, family } = normalizeAddress(address);
-  if (isIP(a) === 0) return false;
-  return ALWAYS_REFUSED.check(a, family);
+  const refused = isIP(a) !== 0 && ALWAYS_REFUSED.check(a, family);
+  if (memo.size >= MEMO_MAX) memo.clear();
+  memo.set(address, refused);
+  return refused;
 }

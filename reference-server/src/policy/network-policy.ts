@@ -55,8 +55,12 @@ export class NetworkPolicy {
     this.resolver = options.resolver ?? systemResolver;
   }
 
-  /** AH-NET-1/2: decide before any connection; resolves names so a DNS alias cannot reach link-local. */
-  async check(server: URL): Promise<Destination> {
+  /**
+   * AH-NET-1/2: decide before any connection; resolves names so a DNS alias cannot reach
+   * link-local. An IP literal is decided synchronously (no promise on the hot path); a name
+   * returns a promise. Either way a refusal is a thrown (or rejected) ToolError.
+   */
+  check(server: URL): Destination | Promise<Destination> {
     const hostname = server.hostname.replace(/^\[|\]$/g, "");
     const port = server.port ? Number(server.port) : server.protocol === "http:" ? 80 : 443;
     if (isAlwaysRefused(hostname)) throw refusedAddress(server);
@@ -64,21 +68,24 @@ export class NetworkPolicy {
     if (this.allowlist && !this.options.defects.has("ignore-allowlist") && !this.allowlist.hasCidrs) {
       if (!allowlistPermits(this.allowlist, hostname, port, [])) throw notAllowed(server);
     }
+    if (isIP(hostname)) return this.decide(server, hostname, port, [hostname]);
+    return this.resolve(hostname).then((addresses) => this.decide(server, hostname, port, addresses));
+  }
+
+  private async resolve(hostname: string): Promise<string[]> {
     let addresses: string[];
-    if (isIP(hostname)) addresses = [hostname];
-    else {
-      try {
-        addresses = await this.resolver(hostname);
-      } catch {
-        throw new ToolError(
-          ERROR_CODE.unreachable,
-          `the API server host "${hostname}" could not be resolved.`,
-        );
-      }
-      if (addresses.length === 0) {
-        throw new ToolError(ERROR_CODE.unreachable, `the API server host "${hostname}" has no address.`);
-      }
+    try {
+      addresses = await this.resolver(hostname);
+    } catch {
+      throw new ToolError(ERROR_CODE.unreachable, `the API server host "${hostname}" could not be resolved.`);
     }
+    if (addresses.length === 0) {
+      throw new ToolError(ERROR_CODE.unreachable, `the API server host "${hostname}" has no address.`);
+    }
+    return addresses;
+  }
+
+  private decide(server: URL, hostname: string, port: number, addresses: string[]): Destination {
     if (addresses.some(isAlwaysRefused)) throw refusedAddress(server);
     if (this.allowlist && !this.options.defects.has("ignore-allowlist")) {
       if (!allowlistPermits(this.allowlist, hostname, port, addresses)) throw notAllowed(server);

@@ -8,11 +8,19 @@ import {
 import type { AddressInfo } from "node:net";
 import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
 import type { Server as McpServer } from "@modelcontextprotocol/sdk/server/index.js";
-import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+import { isJsonContentType } from "@modelcontextprotocol/sdk/shared/mediaType.js";
+import {
+  type MessageExtraInfo,
+  type RequestId,
+  SUPPORTED_PROTOCOL_VERSIONS,
+} from "@modelcontextprotocol/sdk/types.js";
 import type { CallDeps } from "../call/run-call.js";
-import { CLUSTER_HEADER_LINES, createMcpServer } from "../mcp/mcp-server.js";
+import { CLIENT_REQUEST_ID, CLUSTER_HEADER_LINES, createMcpServer } from "../mcp/mcp-server.js";
+import { sdkRequestRouter } from "../mcp/request-router.js";
 import { type ClusterHeaderLines, clusterHeaderLines } from "../request/raw-headers.js";
-import { BodyError, isInitialize, readJsonBody } from "./body.js";
+import { BodyError, readJsonBody } from "./body.js";
+import { classify, type Incoming } from "./jsonrpc.js";
+import { PostTransport } from "./post-transport.js";
 
 export interface HttpFrontendOptions {
   readonly host: string;
@@ -22,8 +30,14 @@ export interface HttpFrontendOptions {
   readonly deps: CallDeps;
 }
 
+interface Post {
+  readonly messages: Incoming[];
+  /** The body was a JSON array: the replies go back as one. */
+  readonly batch: boolean;
+}
+
 interface Session {
-  readonly transport: StreamableHTTPServerTransport;
+  readonly transport: PostTransport;
   readonly server: McpServer;
   /** Only ever set by the `remember-initialize-headers` defect. */
   readonly initializeLines: ClusterHeaderLines | undefined;
@@ -31,14 +45,22 @@ interface Session {
 }
 
 const MAX_BODY = 8 * 1024 * 1024;
+/** As the SDK's own transport. */
+const MAX_BATCH = 100;
 const MCP_PATH = "/mcp";
 /** Abandoned sessions (client gone without DELETE) are closed after this long. */
 const SESSION_IDLE_MS = 30 * 60 * 1000;
 
-/** Streamable HTTP front end: sessions hold an MCP server each, never cluster data. */
+/**
+ * Streamable HTTP front end. Every POST is answered on itself with a JSON body; there are no
+ * server-initiated messages, so GET (the optional SSE stream) is 405, as the transport allows.
+ * Sessions hold an SDK Server each, never cluster data; stateless mode shares one SDK Server.
+ * Status codes and messages follow the SDK's own Streamable HTTP transport.
+ */
 export class HttpFrontend {
   private readonly http: NodeServer;
   private readonly sessions = new Map<string, Session>();
+  private stateless: { server: McpServer; transport: PostTransport } | undefined;
   private closing = false;
   private boundUrl: string | undefined;
   private readonly sweeper: NodeJS.Timeout;
@@ -57,8 +79,8 @@ export class HttpFrontend {
   }
 
   private sweepSessions(now = Date.now()): void {
-    for (const session of this.sessions.values()) {
-      if (now - session.lastSeen > SESSION_IDLE_MS) session.transport.close().catch(() => {});
+    for (const [id, session] of this.sessions) {
+      if (now - session.lastSeen > SESSION_IDLE_MS && session.transport.inFlight === 0) this.endSession(id);
     }
   }
 
@@ -87,114 +109,229 @@ export class HttpFrontend {
     clearInterval(this.sweeper);
     const stopped = new Promise<void>((resolve) => this.http.close(() => resolve()));
     this.http.closeIdleConnections();
-    for (const session of this.sessions.values()) await session.transport.close().catch(() => {});
-    this.sessions.clear();
+    for (const id of [...this.sessions.keys()]) this.endSession(id);
+    if (this.stateless) {
+      await this.stateless.transport.close();
+      await this.stateless.server.close().catch(() => {});
+    }
     const timer = setTimeout(() => this.http.closeAllConnections(), graceMs);
     await stopped;
     clearTimeout(timer);
   }
 
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = new URL(req.url ?? "/", "http://x").pathname;
+    const path = pathOf(req.url);
     if (path === "/healthz") return text(res, 200, "ok");
     if (path === "/readyz") return this.closing ? text(res, 503, "closing") : text(res, 200, "ready");
     if (path !== MCP_PATH) return text(res, 404, "not found");
     if (this.closing) return jsonRpcError(res, 503, -32000, "Server is shutting down");
-    return this.options.stateless ? this.handleStateless(req, res) : this.handleStateful(req, res);
+    if (req.method === "POST")
+      return this.options.stateless ? this.postStateless(req, res) : this.postStateful(req, res);
+    if (req.method === "DELETE" && !this.options.stateless) return this.deleteSession(req, res);
+    res.setHeader("allow", this.options.stateless ? "POST" : "POST, DELETE");
+    return jsonRpcError(res, 405, -32000, "Method not allowed.");
   }
 
-  private async handleStateless(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (req.method !== "POST") return jsonRpcError(res, 405, -32000, "Method not allowed in stateless mode");
-    const body = await this.readBody(req, res);
-    if (body === undefined) return;
-    if (this.refuseInitialize(body, req, res)) return;
-    attachLines(req, clusterHeaderLines(req.rawHeaders));
-    const server = createMcpServer(this.options.deps);
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
-    res.on("close", () => {
-      transport.close().catch(() => {});
-      server.close().catch(() => {});
-    });
-    await server.connect(transport);
-    await transport.handleRequest(req, res, body);
+  private async postStateless(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const post = await this.readMessages(req, res);
+    if (!post) return;
+    const { messages } = post;
+    const lines = clusterHeaderLines(req.rawHeaders);
+    if (this.refuseInitialize(messages, lines, res)) return;
+    if (hasInitialize(messages) && messages.length > 1)
+      return jsonRpcError(res, 400, -32600, "Invalid Request: Only one initialization request is allowed");
+    if (!hasInitialize(messages) && !protocolVersionOk(req, res)) return;
+    if (!this.stateless) {
+      const server = createMcpServer(this.options.deps);
+      const transport = new PostTransport();
+      await server.connect(transport);
+      transport.routeRequestsTo(sdkRequestRouter(server));
+      this.stateless = { server, transport };
+    }
+    return answer(this.stateless.transport, messages, lines, post.batch, res, undefined);
   }
 
-  private async handleStateful(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  private async postStateful(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const sessionId = headerValue(req, "mcp-session-id");
     const session = sessionId ? this.sessions.get(sessionId) : undefined;
-    if (session) session.lastSeen = Date.now();
-    if (req.method !== "POST") {
-      if (!session) return jsonRpcError(res, sessionId ? 404 : 400, -32000, "Bad Request: no valid session");
-      return session.transport.handleRequest(req, res);
-    }
-    const body = await this.readBody(req, res);
-    if (body === undefined) return;
+    if (sessionId && !session) return jsonRpcError(res, 404, -32001, "Session not found");
+    const post = await this.readMessages(req, res);
+    if (!post) return;
+    const { messages } = post;
     let lines = clusterHeaderLines(req.rawHeaders);
+    const initialize = hasInitialize(messages);
+    if (initialize && session)
+      return jsonRpcError(res, 400, -32600, "Invalid Request: Server already initialized");
+    if (initialize && messages.length > 1)
+      return jsonRpcError(res, 400, -32600, "Invalid Request: Only one initialization request is allowed");
     if (session) {
+      if (!protocolVersionOk(req, res)) return;
+      session.lastSeen = Date.now();
       if (
         lines.size === 0 &&
         session.initializeLines &&
         this.options.deps.defects.has("remember-initialize-headers")
-      ) {
+      )
         lines = session.initializeLines;
-      }
-      attachLines(req, lines);
-      return session.transport.handleRequest(req, res, body);
+      return answer(session.transport, messages, lines, post.batch, res, sessionId);
     }
-    if (sessionId) return jsonRpcError(res, 404, -32001, "Session not found");
-    if (!isInitialize(body))
-      return jsonRpcError(res, 400, -32000, "Bad Request: no valid session ID provided");
-    if (this.refuseInitialize(body, req, res)) return;
+    if (!initialize) return jsonRpcError(res, 400, -32000, "Bad Request: Mcp-Session-Id header is required");
+    if (this.refuseInitialize(messages, lines, res)) return;
 
+    const id = randomUUID();
     const server = createMcpServer(this.options.deps);
-    const remembered =
-      this.options.deps.defects.has("remember-initialize-headers") && lines.size > 0 ? lines : undefined;
-    const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
-      sessionIdGenerator: () => randomUUID(),
-      onsessioninitialized: (id) => {
-        this.sessions.set(id, { transport, server, initializeLines: remembered, lastSeen: Date.now() });
-      },
-    });
+    const transport = new PostTransport(id);
     transport.onclose = () => {
-      if (transport.sessionId) this.sessions.delete(transport.sessionId);
+      this.sessions.delete(id);
       server.close().catch(() => {});
     };
     await server.connect(transport);
-    attachLines(req, lines);
-    await transport.handleRequest(req, res, body);
+    transport.routeRequestsTo(sdkRequestRouter(server));
+    const remembered =
+      this.options.deps.defects.has("remember-initialize-headers") && lines.size > 0 ? lines : undefined;
+    this.sessions.set(id, { transport, server, initializeLines: remembered, lastSeen: Date.now() });
+    return answer(transport, messages, lines, post.batch, res, id);
+  }
+
+  private async deleteSession(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const sessionId = headerValue(req, "mcp-session-id");
+    if (!sessionId) return jsonRpcError(res, 400, -32000, "Bad Request: Mcp-Session-Id header is required");
+    if (!this.sessions.has(sessionId)) return jsonRpcError(res, 404, -32001, "Session not found");
+    if (!protocolVersionOk(req, res)) return;
+    this.endSession(sessionId);
+    res.writeHead(200).end();
+  }
+
+  private endSession(id: string): void {
+    const session = this.sessions.get(id);
+    this.sessions.delete(id);
+    session?.transport.close().catch(() => {});
   }
 
   /** Only the `require-headers-on-initialize` defect refuses; AH-LIFE-1 says initialize needs nothing. */
-  private refuseInitialize(body: unknown, req: IncomingMessage, res: ServerResponse): boolean {
-    if (!this.options.deps.defects.has("require-headers-on-initialize") || !isInitialize(body)) return false;
-    if (clusterHeaderLines(req.rawHeaders).size > 0) return false;
+  private refuseInitialize(
+    messages: readonly Incoming[],
+    lines: ClusterHeaderLines,
+    res: ServerResponse,
+  ): boolean {
+    if (!this.options.deps.defects.has("require-headers-on-initialize") || !hasInitialize(messages))
+      return false;
+    if (lines.size > 0) return false;
     jsonRpcError(res, 400, -32000, "[missing-header] kubernetes-server is required");
     return true;
   }
 
-  private async readBody(req: IncomingMessage, res: ServerResponse): Promise<unknown> {
-    try {
-      return await readJsonBody(req, MAX_BODY);
-    } catch (err) {
-      if (err instanceof BodyError) jsonRpcError(res, err.status, -32700, err.message);
-      else throw err;
+  /** Accept, Content-Type, body and JSON-RPC shape, as the SDK transport checks them; undefined once answered. */
+  private async readMessages(req: IncomingMessage, res: ServerResponse): Promise<Post | undefined> {
+    const accept = req.headers.accept ?? "";
+    if (!accept.includes("application/json") || !accept.includes("text/event-stream")) {
+      jsonRpcError(
+        res,
+        406,
+        -32000,
+        "Not Acceptable: Client must accept both application/json and text/event-stream",
+      );
       return undefined;
     }
+    if (!isJsonContentType(req.headers["content-type"])) {
+      jsonRpcError(res, 415, -32000, "Unsupported Media Type: Content-Type must be application/json");
+      return undefined;
+    }
+    let body: unknown;
+    try {
+      body = await readJsonBody(req, MAX_BODY);
+    } catch (err) {
+      if (!(err instanceof BodyError)) throw err;
+      jsonRpcError(res, err.status, err.status === 413 ? -32000 : -32700, err.message);
+      return undefined;
+    }
+    const raw = Array.isArray(body) ? body : [body];
+    if (raw.length > MAX_BATCH) {
+      jsonRpcError(res, 400, -32600, `Invalid Request: Batch must not exceed ${MAX_BATCH} messages`);
+      return undefined;
+    }
+    const messages: Incoming[] = [];
+    for (const m of raw) {
+      const incoming = classify(m);
+      if (!incoming) {
+        jsonRpcError(res, 400, -32700, "Parse error: Invalid JSON-RPC message");
+        return undefined;
+      }
+      messages.push(incoming);
+    }
+    if (messages.length === 0) {
+      jsonRpcError(res, 400, -32600, "Invalid Request: empty batch");
+      return undefined;
+    }
+    return { messages, batch: Array.isArray(body) };
   }
 }
 
+/** Hands the messages to the session's SDK Server and writes the replies as one JSON body. */
+async function answer(
+  transport: PostTransport,
+  messages: readonly Incoming[],
+  lines: ClusterHeaderLines,
+  batch: boolean,
+  res: ServerResponse,
+  sessionId: string | undefined,
+): Promise<void> {
+  const extraFor = (clientId: RequestId | undefined): MessageExtraInfo => ({
+    authInfo: authInfoOf(lines, clientId),
+  });
+  const exchange = transport.exchange(messages, extraFor);
+  const headers: Record<string, string> = sessionId ? { "mcp-session-id": sessionId } : {};
+  if (!messages.some((m) => m.kind === "request")) {
+    res.writeHead(202, headers).end();
+    return;
+  }
+  const onClose = () => {
+    if (!res.writableFinished) exchange.abandon();
+  };
+  res.once("close", onClose);
+  const replies = await exchange.replies;
+  res.off("close", onClose);
+  if (res.destroyed) return;
+  // A batch is answered with an array, a single message with an object (JSON-RPC 2.0).
+  const body = JSON.stringify(batch ? replies : replies[0]);
+  res.writeHead(200, { ...headers, "content-type": "application/json" }).end(body);
+}
+
 /**
- * The SDK passes `req.auth` to handlers as `extra.authInfo`, per request; it is the one
- * channel that carries this POST's raw header lines to the tools/call handler.
+ * The SDK hands `authInfo` to request handlers as `extra.authInfo`, per message: the one
+ * channel that carries this POST's raw header lines (and the client's own request id, for
+ * log lines) to the tools/call handler.
  */
-function attachLines(req: IncomingMessage, lines: ClusterHeaderLines): void {
-  const auth: AuthInfo = {
+function authInfoOf(lines: ClusterHeaderLines, clientId: RequestId | undefined): AuthInfo {
+  return {
     token: "",
     clientId: "auth-headers-provider",
     scopes: [],
-    extra: { [CLUSTER_HEADER_LINES]: lines },
+    extra: { [CLUSTER_HEADER_LINES]: lines, [CLIENT_REQUEST_ID]: clientId },
   };
-  (req as IncomingMessage & { auth?: AuthInfo }).auth = auth;
+}
+
+function hasInitialize(messages: readonly Incoming[]): boolean {
+  return messages.some((m) => m.kind === "request" && m.message.method === "initialize");
+}
+
+function protocolVersionOk(req: IncomingMessage, res: ServerResponse): boolean {
+  const version = headerValue(req, "mcp-protocol-version");
+  if (version === undefined || SUPPORTED_PROTOCOL_VERSIONS.includes(version)) return true;
+  jsonRpcError(
+    res,
+    400,
+    -32000,
+    `Bad Request: Unsupported protocol version: ${version} (supported versions: ${SUPPORTED_PROTOCOL_VERSIONS.join(", ")})`,
+  );
+  return false;
+}
+
+function pathOf(url: string | undefined): string {
+  const u = url ?? "/";
+  if (!u.startsWith("/") || u.startsWith("//")) return new URL(u, "http://x").pathname;
+  const q = u.indexOf("?");
+  return q < 0 ? u : u.slice(0, q);
 }
 
 function headerValue(req: IncomingMessage, name: string): string | undefined {

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { Agent as HttpAgent } from "node:http";
 import { Agent as HttpsAgent } from "node:https";
 import { createSecureContext } from "node:tls";
@@ -15,8 +14,14 @@ export interface ClientPoolOptions {
   /** 0 disables reuse: every call gets a fresh agent that is destroyed afterwards. */
   readonly maxEntries: number;
   readonly idleMs: number;
+  /** Connections per tuple at once; more calls of the same tuple wait for one. */
+  readonly maxSockets?: number;
+  /** Idle connections kept by the whole pool (each tuple may always keep one). */
+  readonly maxIdleSockets?: number;
   readonly defects: Defects;
 }
+
+export const POOL_DEFAULTS = { maxSockets: 16, maxIdleSockets: 64 } as const;
 
 interface Entry {
   client: UpstreamClient;
@@ -45,7 +50,7 @@ export class ClientPool {
 
   acquire(target: ClusterTarget): { client: UpstreamClient; release: () => void } {
     if (this.options.maxEntries <= 0) {
-      const client = { target, agent: createAgent(target, false, this.options.defects) };
+      const client = { target, agent: createAgent(target, false, this.options) };
       return { client, release: () => client.agent.destroy() };
     }
     const key = this.options.defects.has("cache-by-server") ? target.server.href : tupleKey(target);
@@ -55,8 +60,10 @@ export class ClientPool {
       this.entries.set(key, existing);
       return this.lease(existing);
     }
+    const agent = createAgent(target, true, this.options);
+    this.shareIdleBudget(agent);
     const entry: Entry = {
-      client: { target, agent: createAgent(target, true, this.options.defects) },
+      client: { target, agent },
       lastUsed: Date.now(),
       inUse: 0,
       retired: false,
@@ -83,6 +90,32 @@ export class ClientPool {
     return { client: entry.client, release };
   }
 
+  /**
+   * Idle TLS connections cost native memory (~0.12 MiB each; 64 tuples × 16 sockets grew RSS by
+   * 124 MiB), but a fixed small per-tuple limit (4) made a busy tuple close and reopen
+   * connections whenever its load dipped: at 16 concurrent calls a quarter of the server's
+   * CPU went to TLS handshakes. So the limit is pool-wide: just before an agent decides
+   * whether to keep a freed connection, its limit becomes what the other tuples leave of the
+   * budget (at least one, at most maxSockets).
+   */
+  private shareIdleBudget(agent: HttpAgent): void {
+    const budget = this.options.maxIdleSockets ?? POOL_DEFAULTS.maxIdleSockets;
+    const perTuple = this.options.maxSockets ?? POOL_DEFAULTS.maxSockets;
+    agent.prependListener("free", () => {
+      let elsewhere = 0;
+      for (const e of this.entries.values())
+        if (e.client.agent !== agent) elsewhere += idleSockets(e.client.agent);
+      agent.maxFreeSockets = Math.max(1, Math.min(perTuple, budget - elsewhere));
+    });
+  }
+
+  /** Idle connections held by the whole pool (for the memory benchmark and tests). */
+  get idleSockets(): number {
+    let n = 0;
+    for (const e of this.entries.values()) n += idleSockets(e.client.agent);
+    return n;
+  }
+
   sweep(now = Date.now()): void {
     for (const [key, entry] of this.entries) {
       if (entry.inUse === 0 && now - entry.lastUsed >= this.options.idleMs) this.evict(key);
@@ -103,41 +136,50 @@ export class ClientPool {
   }
 }
 
+/**
+ * The whole tuple, each part length-prefixed so no two tuples share a key. A plain string:
+ * hashing it (SHA-256) cost more per call than the map lookup; the entry holds the same
+ * secrets in its target anyway, so the key adds no exposure.
+ */
 export function tupleKey(target: ClusterTarget): string {
-  const h = createHash("sha256");
-  const part = (s: string) => h.update(`${s.length}:${s}|`);
-  part(target.server.href);
-  part(target.caPem ?? "");
-  part(String(target.insecureSkipTlsVerify));
-  part(target.auth.kind);
-  if (target.auth.kind === "token") part(target.auth.token);
-  else {
-    part(target.auth.certPem);
-    part(target.auth.keyPem);
-  }
-  return h.digest("hex");
+  const auth = target.auth;
+  const parts = [
+    target.server.href,
+    target.caPem ?? "",
+    String(target.insecureSkipTlsVerify),
+    auth.kind,
+    ...(auth.kind === "token" ? [auth.token] : [auth.certPem, auth.keyPem]),
+  ];
+  let key = "";
+  for (const p of parts) key += `${p.length}:${p}|`;
+  return key;
 }
 
-const MAX_FREE_SOCKETS = 4;
+function idleSockets(agent: HttpAgent): number {
+  let n = 0;
+  for (const name in agent.freeSockets) n += agent.freeSockets[name]?.length ?? 0;
+  return n;
+}
 
-function createAgent(target: ClusterTarget, keepAlive: boolean, defects: Defects): HttpAgent {
-  if (target.server.protocol === "http:")
-    return new HttpAgent({ keepAlive, maxSockets: 16, maxFreeSockets: MAX_FREE_SOCKETS });
+function createAgent(target: ClusterTarget, keepAlive: boolean, options: ClientPoolOptions): HttpAgent {
+  // maxFreeSockets starts at 1 and follows the pool's idle budget (ClientPool#shareIdleBudget).
+  const sockets = {
+    keepAlive,
+    maxSockets: options.maxSockets ?? POOL_DEFAULTS.maxSockets,
+    maxFreeSockets: 1,
+  };
+  if (target.server.protocol === "http:") return new HttpAgent(sockets);
   const tls = {
     // Setting `ca` replaces Node's bundled roots: only the supplied CA is trusted (AH-TLS-1).
     ca: target.caPem,
     ...(target.auth.kind === "cert" ? { cert: target.auth.certPem, key: target.auth.keyPem } : {}),
   };
   return new HttpsAgent({
-    keepAlive,
-    maxSockets: 16,
-    // Idle TLS connections cost native memory (~0.2 MiB each): with 64 tuples × 16
-    // sockets the RSS grew 124 MiB over 1,000 tuples. Keep at most 4 idle per tuple.
-    maxFreeSockets: MAX_FREE_SOCKETS,
+    ...sockets,
     ...tls,
     // One TLS context per tuple, built once: without it every new connection parses the
     // CA bundle and key again (CPU, and native memory churn). Hostname checks are unchanged.
     secureContext: createSecureContext(tls),
-    rejectUnauthorized: !target.insecureSkipTlsVerify && !defects.has("skip-tls-verify"),
+    rejectUnauthorized: !target.insecureSkipTlsVerify && !options.defects.has("skip-tls-verify"),
   });
 }

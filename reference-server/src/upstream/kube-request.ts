@@ -3,7 +3,9 @@ import http, { type IncomingMessage, type RequestOptions } from "node:http";
 import https from "node:https";
 import type { LookupFunction } from "node:net";
 import type { Defects } from "../defects.js";
+import { ToolError } from "../errors/tool-error.js";
 import type { Destination } from "../policy/network-policy.js";
+import { ERROR_CODE } from "../wire/constants.js";
 import type { UpstreamClient } from "./client-pool.js";
 
 export interface KubeResponse {
@@ -21,6 +23,7 @@ export interface KubeRequest {
 }
 
 const MAX_BODY = 32 * 1024 * 1024;
+const DOT_SEGMENT = /(^|\/)\.\.?(\/|$)/;
 const MAX_REDIRECTS = 5;
 
 /** The exact header value sent upstream; AH-AUTH-1 says one scheme word and the token unchanged. */
@@ -31,11 +34,38 @@ export function authorizationHeader(client: UpstreamClient, defects: Defects): s
 }
 
 export function buildPath(server: URL, req: KubeRequest): string {
-  const prefix = server.pathname.replace(/\/+$/, "");
-  const params = new URLSearchParams();
-  for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined && v !== "") params.set(k, v);
-  const qs = params.toString();
+  // A name of "." or ".." would make the path mean another resource (a URL parser silently
+  // resolves it: namespaces/../pods is every pod of the cluster). Kubernetes names never are.
+  if (DOT_SEGMENT.test(req.path))
+    throw new ToolError(
+      ERROR_CODE.invalidArgument,
+      'a name or namespace of "." or ".." is not a Kubernetes name.',
+    );
+  const prefix = server.pathname === "/" ? "" : server.pathname.replace(/\/+$/, "");
+  let qs = "";
+  if (req.query) {
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries(req.query)) if (v !== undefined && v !== "") params.set(k, v);
+    qs = params.toString();
+  }
   return `${prefix}${req.path}${qs ? `?${qs}` : ""}`;
+}
+
+/** Where one HTTP exchange goes; kept apart from URL objects, which cost more than the request on the hot path. */
+interface Hop {
+  readonly protocol: string;
+  readonly hostname: string;
+  readonly port: string | number;
+  readonly path: string;
+}
+
+function hopOf(url: URL): Hop {
+  return {
+    protocol: url.protocol,
+    hostname: url.hostname.replace(/^\[|\]$/g, ""),
+    port: url.port || (url.protocol === "http:" ? 80 : 443),
+    path: `${url.pathname}${url.search}`,
+  };
 }
 
 /**
@@ -49,13 +79,21 @@ export async function kubeRequest(
   signal: AbortSignal | undefined,
   defects: Defects,
 ): Promise<KubeResponse> {
-  const first = new URL(buildPath(client.target.server, req), client.target.server);
+  const server = client.target.server;
+  const path = buildPath(server, req);
+  const first: Hop = {
+    protocol: server.protocol,
+    hostname: destination.hostname,
+    port: destination.port,
+    path,
+  };
   let res = await exchange(client, first, destination, req, signal, defects);
-  let current = first;
-  for (let hops = 0; defects.has("follow-redirects") && isRedirect(res.status) && res.location; hops++) {
+  if (!defects.has("follow-redirects")) return res;
+  let current = new URL(path, server);
+  for (let hops = 0; isRedirect(res.status) && res.location; hops++) {
     if (hops >= MAX_REDIRECTS) break;
     current = new URL(res.location, current);
-    res = await exchange(client, current, undefined, req, signal, defects);
+    res = await exchange(client, hopOf(current), undefined, req, signal, defects);
   }
   return res;
 }
@@ -67,7 +105,7 @@ function isRedirect(status: number): boolean {
 /** `destination` undefined only on the defect's redirect hops, which skip the policy entirely. */
 function exchange(
   client: UpstreamClient,
-  url: URL,
+  hop: Hop,
   destination: Destination | undefined,
   req: KubeRequest,
   signal: AbortSignal | undefined,
@@ -85,19 +123,19 @@ function exchange(
     headers["Content-Length"] = String(payload.length);
   }
   const options: RequestOptions = {
-    protocol: url.protocol,
-    hostname: url.hostname.replace(/^\[|\]$/g, ""),
-    port: url.port || (url.protocol === "http:" ? 80 : 443),
+    protocol: hop.protocol,
+    hostname: hop.hostname,
+    port: hop.port,
     method: req.method,
-    path: `${url.pathname}${url.search}`,
+    path: hop.path,
     headers,
     // The agent holds this tuple's TLS settings; a protocol switch (defect only) gets a fresh one.
-    agent: url.protocol === client.target.server.protocol ? client.agent : undefined,
+    agent: hop.protocol === client.target.server.protocol ? client.agent : undefined,
     signal,
   };
   // Dial the address the policy approved, so a second DNS answer cannot redirect us.
   if (destination) options.lookup = pinnedLookup(destination);
-  const send = url.protocol === "http:" ? http.request : https.request;
+  const send = hop.protocol === "http:" ? http.request : https.request;
   return new Promise<KubeResponse>((resolve, reject) => {
     const outgoing = send(options, (res) => {
       readBody(res).then(

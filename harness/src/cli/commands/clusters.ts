@@ -66,7 +66,8 @@ export function registerClustersCommand(program: Command) {
           `${info.name}  ${info.server}  ca:sha256:${fingerprint(info.caPem)}  token:${token.user}  cert:${cert.user}\n`,
         );
       }
-      writePrivate(opts.out, `${JSON.stringify({ clusters: out }, null, 2)}\n`);
+      // `harness` (admin identity, signing keys) lets `run --clusters-file` and the benchmarks reuse these clusters.
+      writePrivate(opts.out, `${JSON.stringify({ clusters: out, harness: running.clusters }, null, 2)}\n`);
       process.stdout.write(
         `${running.clusters.length} ${running.backend} cluster(s) up in ${((Date.now() - started) / 1000).toFixed(1)} s; ` +
           `credentials in ${opts.out} (mode 0600). Ctrl-C stops them.\n`,

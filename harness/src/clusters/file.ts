@@ -1,0 +1,36 @@
+// The cluster file that crosses process boundaries: `clusters up --out` writes it; the runner
+// (`run --clusters-file`), the Cucumber workers and the benchmarks read it. Two shapes are
+// accepted: a bare ClusterInfo[] (what the runner writes for its workers) and the `clusters up`
+// file, whose `harness` member holds the same ClusterInfo[] next to the user-facing identities.
+import { readFileSync } from "node:fs";
+import type { ClusterInfo } from "./types.js";
+
+export function parseClusterFile(text: string, file: string): ClusterInfo[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new Error(`${file} is not JSON`);
+  }
+  const infos = Array.isArray(parsed) ? parsed : (parsed as { harness?: unknown } | null)?.harness;
+  if (!Array.isArray(infos) || !infos.every(isClusterInfo))
+    throw new Error(
+      `${file} is not a cluster file: expected the output of \`auth-headers-conformance clusters up --out\` (or a ClusterInfo[] array)`,
+    );
+  return infos;
+}
+
+export function readClusterFile(file: string): ClusterInfo[] {
+  return parseClusterFile(readFileSync(file, "utf8"), file);
+}
+
+function isClusterInfo(v: unknown): v is ClusterInfo {
+  const c = v as Partial<ClusterInfo> | null;
+  return (
+    typeof c?.name === "string" &&
+    typeof c.server === "string" &&
+    typeof c.caPem === "string" &&
+    typeof c.admin?.keyPem === "string" &&
+    typeof c.auditLogPath === "string"
+  );
+}
