@@ -107,7 +107,7 @@ export async function memoryBench(): Promise<void> {
       `\nRSS before ${MiB(before.rss)} MiB, after ${MiB(after.rss)} MiB, peak ${MiB(peak)} MiB: growth ${growth.toFixed(1)} MiB (limit 50 MiB) → ${growth <= 50 ? "ok" : "TOO MUCH"}; second half ${secondHalf.toFixed(1)} MiB`,
     );
     console.log(
-      `pool: max ${maxPool} entries (bound ${poolMax}) → ${maxPool <= poolMax ? "ok" : "OVER THE BOUND"}; max ${maxIdle} idle connections at a sample (budget 64, each entry may keep 1)`,
+      `pool: max ${maxPool} entries (bound ${poolMax}) → ${maxPool <= poolMax ? "ok" : "OVER THE BOUND"}; max ${maxIdle} idle connections at a sample (budget 64; at most budget − 1 + one per entry)`,
     );
     console.log(`load average after: ${load()}`);
     if (errors > 0 || growth > 50 || maxPool > poolMax) process.exitCode = 1;

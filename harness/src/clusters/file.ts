@@ -10,7 +10,9 @@ export function parseClusterFile(text: string, file: string): ClusterInfo[] {
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw new Error(`${file} is not JSON`);
+    throw new Error(
+      `${file} is not JSON: expected the output of \`auth-headers-conformance clusters up --out\``,
+    );
   }
   const infos = Array.isArray(parsed) ? parsed : (parsed as { harness?: unknown } | null)?.harness;
   if (!Array.isArray(infos) || !infos.every(isClusterInfo))

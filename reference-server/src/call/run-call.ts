@@ -36,6 +36,8 @@ export interface CallInput {
   readonly requestId: string | number | undefined;
   /** MCP session of the call, for correlating log lines; never used to find a cluster. */
   readonly sessionId?: string | undefined;
+  /** Aborted when the client cancels the call or goes away: the upstream request stops too. */
+  readonly cancelled?: AbortSignal | undefined;
 }
 
 /**
@@ -57,7 +59,7 @@ export async function runCall(input: CallInput, deps: CallDeps): Promise<CallToo
         `argument "${issue?.path.join(".") || "?"}" of ${input.tool.name}: ${issue?.message ?? "invalid"}.`,
       );
     }
-    const upstream = upstreamCaller(target, deps);
+    const upstream = upstreamCaller(target, deps, input.cancelled);
     let output: Awaited<ReturnType<ToolDefinition["run"]>>;
     try {
       output = await input.tool.run(parsed.data, upstream.kube);
@@ -90,6 +92,7 @@ export async function runCall(input: CallInput, deps: CallDeps): Promise<CallToo
       text += ` (token ${target.auth.token})`;
     return { isError: true, content: [{ type: "text", text }] };
   } finally {
+    if (input.cancelled?.aborted) outcome = "cancelled";
     const line: Record<string, unknown> = {
       requestId,
       ...(input.sessionId ? { sessionId: input.sessionId } : {}),
@@ -121,21 +124,29 @@ async function resolveTarget(input: CallInput, deps: CallDeps): Promise<ClusterT
 /**
  * Binds one target to policy, pooled client and the call's deadline; maps every failure to a
  * ToolError. One timer per call, cleared by `done()`: AbortSignal.timeout() cost a timer, a
- * weak reference and listeners per call, measurable at thousands of calls per second.
+ * weak reference and listeners per call, measurable at thousands of calls per second. The
+ * client's cancellation aborts the same controller.
  */
-function upstreamCaller(target: ClusterTarget, deps: CallDeps): { kube: KubeCall; done(): void } {
+function upstreamCaller(
+  target: ClusterTarget,
+  deps: CallDeps,
+  cancelled: AbortSignal | undefined,
+): { kube: KubeCall; done(): void } {
   const host = target.server.host;
   const secrets = secretsOf(target);
-  const controller = deps.defects.has("no-timeout") ? undefined : new AbortController();
-  const timer = controller
-    ? setTimeout(
+  const controller = new AbortController();
+  const timer = deps.defects.has("no-timeout")
+    ? undefined
+    : setTimeout(
         () => controller.abort(new DOMException("upstream deadline passed", "TimeoutError")),
         deps.requestTimeoutMs,
-      )
-    : undefined;
-  const signal = controller?.signal;
+      );
+  const onCancel = () => controller.abort(new DOMException("cancelled by the client", "AbortError"));
+  cancelled?.addEventListener("abort", onCancel, { once: true });
+  const signal = controller.signal;
   let destination: ReturnType<NetworkPolicy["check"]> | undefined;
   const kube: KubeCall = async (req) => {
+    if (signal.aborted) throw mapTransportError(signal.reason, host, deps.requestTimeoutMs, secrets);
     destination ??= deps.policy.check(target.server);
     const dest = destination instanceof Promise ? await withSignal(destination, signal) : destination;
     const { client, release } = deps.pool.acquire(target);
@@ -150,11 +161,16 @@ function upstreamCaller(target: ClusterTarget, deps: CallDeps): { kube: KubeCall
       release();
     }
   };
-  return { kube, done: () => clearTimeout(timer) };
+  return {
+    kube,
+    done: () => {
+      clearTimeout(timer);
+      cancelled?.removeEventListener("abort", onCancel);
+    },
+  };
 }
 
-function withSignal<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
+function withSignal<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   if (signal.aborted) return Promise.reject(signal.reason);
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(signal.reason);

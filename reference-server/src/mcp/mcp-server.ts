@@ -58,6 +58,7 @@ export function createMcpServer(deps: CallDeps): Server {
         headerLines,
         requestId: clientRequestId ?? extra.requestId,
         sessionId: extra.sessionId,
+        cancelled: extra.signal,
       },
       deps,
     );

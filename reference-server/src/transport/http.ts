@@ -165,6 +165,8 @@ export class HttpFrontend {
     if (initialize && messages.length > 1)
       return jsonRpcError(res, 400, -32600, "Invalid Request: Only one initialization request is allowed");
     if (session) {
+      // The session may have ended (DELETE, sweep) while this body was arriving.
+      if (!this.sessions.has(sessionId as string)) return jsonRpcError(res, 404, -32001, "Session not found");
       if (!protocolVersionOk(req, res)) return;
       session.lastSeen = Date.now();
       if (

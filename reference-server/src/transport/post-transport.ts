@@ -67,11 +67,7 @@ export class PostTransport implements Transport {
     this.closed = true;
     for (const [id, pending] of this.inflight) {
       this.forget(id, pending);
-      pending.resolve({
-        jsonrpc: "2.0",
-        id: pending.clientId,
-        error: { code: -32000, message: "Connection closed" },
-      });
+      pending.resolve(closedReply(pending.clientId));
     }
     this.onclose?.();
   }
@@ -81,6 +77,11 @@ export class PostTransport implements Transport {
     messages: readonly Incoming[],
     extraFor: (clientId: RequestId | undefined) => MessageExtraInfo,
   ): Exchange {
+    if (this.closed) {
+      // Nothing would ever answer: the SDK Server let go of this transport when it closed.
+      const replies = messages.flatMap((m) => (m.kind === "request" ? [closedReply(m.message.id)] : []));
+      return { replies: Promise.resolve(replies), abandon: () => {} };
+    }
     const replies: Promise<Reply>[] = [];
     const mine: number[] = [];
     for (const incoming of messages) {
@@ -147,6 +148,12 @@ export class PostTransport implements Transport {
       this.byClientId.delete(pending.clientKey);
   }
 }
+
+const closedReply = (id: RequestId): Reply => ({
+  jsonrpc: "2.0",
+  id,
+  error: { code: -32000, message: "Connection closed" },
+});
 
 /** JSON-RPC has no code for it; -32800 is the one LSP uses. */
 const REQUEST_CANCELLED = -32800;

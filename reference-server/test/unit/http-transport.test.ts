@@ -1,4 +1,4 @@
-import { request } from "node:http";
+import { type IncomingHttpHeaders, request, type ServerResponse } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   createReferenceServer,
@@ -253,10 +253,9 @@ describe("concurrent calls in one stateful session (AH-CONN-2)", () => {
       }),
     );
     for (const { r, expected, host } of results) {
-      const data = /^data: (.*)$/m.exec(r.text)?.[1] ?? "{}";
       const text =
-        (JSON.parse(data) as { result?: { content?: Array<{ text: string }> } }).result?.content?.[0]?.text ??
-        "";
+        (JSON.parse(r.text) as { result?: { content?: Array<{ text: string }> } }).result?.content?.[0]
+          ?.text ?? "";
       expect(text.split("\n")[0]).toContain(host);
       expect(text).toContain(expected);
       expect(text.match(/tenant-\d+/g)).toEqual([expected.replace(/^.*Bearer /, "")]);
@@ -299,5 +298,443 @@ describe("graceful close", () => {
     const url = await server.listen();
     await server.close();
     await expect(fetch(url.replace(/\/mcp$/, "/healthz"))).rejects.toThrow();
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Raw HTTP: every status the front end answers with (they mirror the SDK's own Streamable HTTP
+// transport) and the shape of its JSON replies.
+
+interface RawReply {
+  status: number;
+  headers: IncomingHttpHeaders;
+  text: string;
+}
+
+const ACCEPT_BOTH = "application/json, text/event-stream";
+const PROTOCOL = "2025-06-18";
+
+/** Any method, exact header lines, and a body sent as given (a string is sent verbatim). */
+function rawHttp(
+  url: string,
+  method: string,
+  headers: Record<string, string | string[]>,
+  body?: unknown,
+): Promise<RawReply> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, headers }, (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (c: string) => {
+        text += c;
+      });
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
+    });
+    req.on("error", reject);
+    req.end(body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body));
+  });
+}
+
+const jsonPost = (url: string, headers: Record<string, string>, body: unknown) =>
+  rawHttp(url, "POST", { "content-type": "application/json", accept: ACCEPT_BOTH, ...headers }, body);
+
+const initialize = (id: string | number = 0) => ({
+  jsonrpc: "2.0",
+  id,
+  method: "initialize",
+  params: { protocolVersion: PROTOCOL, capabilities: {}, clientInfo: { name: "raw", version: "0" } },
+});
+const ping = (id: string | number) => ({ jsonrpc: "2.0", id, method: "ping" });
+const initialized = { jsonrpc: "2.0", method: "notifications/initialized" };
+
+/** A stateful session, initialized; returns the headers that name it. */
+async function openSession(url: string): Promise<Record<string, string>> {
+  const init = await jsonPost(url, {}, initialize());
+  expect(init.status).toBe(200);
+  const sid = init.headers["mcp-session-id"];
+  expect(typeof sid).toBe("string");
+  const session = { "mcp-session-id": sid as string, "mcp-protocol-version": PROTOCOL };
+  expect((await jsonPost(url, session, initialized)).status).toBe(202);
+  return session;
+}
+
+function bodyOf(r: RawReply): unknown {
+  expect(r.headers["content-type"]).toBe("application/json");
+  return JSON.parse(r.text) as unknown;
+}
+
+/** An error answered by the transport itself: JSON-RPC error with id null. */
+function expectTransportError(r: RawReply, status: number, code: number, message?: RegExp): void {
+  expect(r.status, r.text).toBe(status);
+  const body = bodyOf(r) as { jsonrpc: string; id: unknown; error: { code: number; message: string } };
+  expect(body).toMatchObject({ jsonrpc: "2.0", id: null, error: { code } });
+  if (message) expect(body.error.message).toMatch(message);
+}
+
+/** A fake API server whose responses wait until the test lets them go. */
+async function heldApi(): Promise<{
+  api: FakeApiServer;
+  held: Array<{ auth: string; res: ServerResponse }>;
+}> {
+  const held: Array<{ auth: string; res: ServerResponse }> = [];
+  const api = await startFakeApiServer({
+    handler: (req, res) => {
+      held.push({ auth: req.headers.authorization ?? "", res });
+    },
+  });
+  cleanup.push(async () => {
+    for (const h of held.splice(0)) if (!h.res.writableEnded) h.res.destroy();
+    await api.close();
+  });
+  return { api, held };
+}
+
+const answerHeld = (h: { auth: string; res: ServerResponse }) =>
+  json(h.res, 200, { items: [{ metadata: { name: `ns:${h.auth}` } }] });
+
+async function until(cond: () => boolean, what: string, ms = 3000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+describe("Streamable HTTP statuses (raw HTTP)", () => {
+  for (const stateless of [false, true]) {
+    const mode = stateless ? "stateless" : "stateful";
+
+    it(`406 unless Accept names both application/json and text/event-stream (${mode})`, async () => {
+      const { url } = await startServer({ stateless });
+      for (const accept of [undefined, "application/json", "text/event-stream", "*/*", "text/html"]) {
+        const headers: Record<string, string> = { "content-type": "application/json" };
+        if (accept) headers.accept = accept;
+        const r = await rawHttp(url, "POST", headers, initialize());
+        expectTransportError(r, 406, -32000, /Not Acceptable/);
+      }
+      const ok = await rawHttp(
+        url,
+        "POST",
+        { "content-type": "application/json", accept: "text/event-stream;q=0.9, application/json" },
+        initialize(),
+      );
+      expect(ok.status).toBe(200);
+    });
+
+    it(`415 for a content type other than JSON; JSON with parameters is accepted (${mode})`, async () => {
+      const { url } = await startServer({ stateless });
+      for (const contentType of ["text/plain", "application/x-www-form-urlencoded", "application/jsonx"]) {
+        const r = await rawHttp(
+          url,
+          "POST",
+          { "content-type": contentType, accept: ACCEPT_BOTH },
+          initialize(),
+        );
+        expectTransportError(r, 415, -32000, /Unsupported Media Type/);
+      }
+      const none = await rawHttp(url, "POST", { accept: ACCEPT_BOTH }, initialize());
+      expectTransportError(none, 415, -32000);
+      const ok = await jsonPost(url, { "content-type": "application/json; charset=utf-8" }, initialize());
+      expect(ok.status).toBe(200);
+    });
+
+    it(`400 -32700 for a body that is not JSON or not a JSON-RPC message (${mode})`, async () => {
+      const { url } = await startServer({ stateless });
+      const session = stateless ? {} : await openSession(url);
+      const bad: unknown[] = [
+        "{not json",
+        "",
+        { jsonrpc: "2.0", id: 1, method: "ping", extra: 1 },
+        { jsonrpc: "2.0", id: null, method: "ping" },
+        { jsonrpc: "2.0", id: 1.5, method: "ping" },
+        { jsonrpc: "1.0", id: 1, method: "ping" },
+        { jsonrpc: "2.0", id: 1, method: "ping", params: [1] },
+        [ping(1), { jsonrpc: "2.0", id: 2 }],
+        42,
+      ];
+      for (const body of bad) expectTransportError(await jsonPost(url, session, body), 400, -32700);
+      // still serving
+      expect(bodyOf(await jsonPost(url, session, ping(3)))).toEqual({ jsonrpc: "2.0", id: 3, result: {} });
+    });
+
+    it(`400 -32600 for an empty batch, a batch over 100, and initialize batched with others (${mode})`, async () => {
+      const { url } = await startServer({ stateless });
+      const session = stateless ? {} : await openSession(url);
+      expectTransportError(await jsonPost(url, session, []), 400, -32600);
+      const many = Array.from({ length: 101 }, (_, i) => ping(i));
+      expectTransportError(await jsonPost(url, session, many), 400, -32600, /100/);
+      const hundred = await jsonPost(url, session, many.slice(0, 100));
+      expect(hundred.status).toBe(200);
+      const replies = bodyOf(hundred) as Array<{ id: number }>;
+      expect(replies.map((r) => r.id)).toEqual(Array.from({ length: 100 }, (_, i) => i));
+      // initialize with anything else, without a session (a new client)
+      expectTransportError(await jsonPost(url, {}, [initialize(), ping(1)]), 400, -32600, /initialization/);
+      expectTransportError(await jsonPost(url, {}, [initialize(1), initialize(2)]), 400, -32600);
+    });
+
+    it(`400 for an unsupported mcp-protocol-version; supported ones pass (${mode})`, async () => {
+      const { url } = await startServer({ stateless });
+      const session = stateless ? {} : await openSession(url);
+      const bad = await jsonPost(url, { ...session, "mcp-protocol-version": "1999-01-01" }, ping(1));
+      expectTransportError(bad, 400, -32000, /Unsupported protocol version: 1999-01-01/);
+      for (const version of ["2025-11-25", "2025-06-18", "2025-03-26"]) {
+        const ok = await jsonPost(url, { ...session, "mcp-protocol-version": version }, ping(2));
+        expect(ok.status, version).toBe(200);
+      }
+      // initialize is where the version is negotiated: its header is not checked
+      const init = await jsonPost(url, { "mcp-protocol-version": "1999-01-01" }, initialize());
+      expect(init.status).toBe(200);
+    });
+
+    it(`a notifications-only POST is 202 with no body (${mode})`, async () => {
+      const { url } = await startServer({ stateless });
+      const session = stateless ? {} : await openSession(url);
+      for (const body of [
+        initialized,
+        [initialized, { jsonrpc: "2.0", method: "notifications/cancelled", params: { requestId: 1 } }],
+      ]) {
+        const r = await jsonPost(url, session, body);
+        expect(r.status).toBe(202);
+        expect(r.text).toBe("");
+        if (!stateless) expect(r.headers["mcp-session-id"]).toBe(session["mcp-session-id"]);
+      }
+      // a client's response to nothing is accepted the same way
+      const reply = await jsonPost(url, session, { jsonrpc: "2.0", id: 77, result: {} });
+      expect(reply.status).toBe(202);
+    });
+
+    it(`replies are application/json and carry the client's own id, string or number (${mode})`, async () => {
+      const { url } = await startServer({ stateless });
+      const session = stateless ? {} : await openSession(url);
+      for (const id of ["req-α", "", 4242, 0, -1, Number.MAX_SAFE_INTEGER]) {
+        const r = await jsonPost(url, session, ping(id));
+        expect(r.status).toBe(200);
+        expect(bodyOf(r)).toEqual({ jsonrpc: "2.0", id, result: {} });
+      }
+      const init = await jsonPost(url, {}, initialize("init-1"));
+      expect(bodyOf(init)).toMatchObject({
+        jsonrpc: "2.0",
+        id: "init-1",
+        result: { protocolVersion: PROTOCOL },
+      });
+      if (!stateless) expect(init.headers["mcp-session-id"]).toMatch(/^[0-9a-f-]{36}$/);
+      else expect(init.headers["mcp-session-id"]).toBeUndefined();
+    });
+
+    it(`a JSON array is answered with an array (even of one), an object with an object (${mode})`, async () => {
+      const { url } = await startServer({ stateless });
+      const session = stateless ? {} : await openSession(url);
+      const two = await jsonPost(url, session, [ping("a"), ping(2)]);
+      expect(two.status).toBe(200);
+      expect(bodyOf(two)).toEqual([
+        { jsonrpc: "2.0", id: "a", result: {} },
+        { jsonrpc: "2.0", id: 2, result: {} },
+      ]);
+      const mixed = await jsonPost(url, session, [initialized, ping("only")]);
+      expect(bodyOf(mixed)).toEqual([{ jsonrpc: "2.0", id: "only", result: {} }]);
+      const one = await jsonPost(url, session, [ping(1)]);
+      expect(bodyOf(one)).toEqual([{ jsonrpc: "2.0", id: 1, result: {} }]);
+      const single = await jsonPost(url, session, ping(1));
+      expect(bodyOf(single)).toEqual({ jsonrpc: "2.0", id: 1, result: {} });
+    });
+
+    it(`GET is 405 with an Allow header (${mode})`, async () => {
+      const { url } = await startServer({ stateless });
+      const session = stateless ? {} : await openSession(url);
+      const r = await rawHttp(url, "GET", { accept: "text/event-stream", ...session });
+      expectTransportError(r, 405, -32000);
+      expect(r.headers.allow).toBe(stateless ? "POST" : "POST, DELETE");
+      const put = await rawHttp(url, "PUT", { "content-type": "application/json" }, ping(1));
+      expect(put.status).toBe(405);
+      expect(put.headers.allow).toBe(r.headers.allow);
+    });
+  }
+
+  it("stateful: re-initialize on an existing session is 400 -32600, and the session keeps serving", async () => {
+    const { url } = await startServer();
+    const session = await openSession(url);
+    expectTransportError(await jsonPost(url, session, initialize(5)), 400, -32600, /already initialized/);
+    expect(bodyOf(await jsonPost(url, session, ping(6)))).toEqual({ jsonrpc: "2.0", id: 6, result: {} });
+  });
+
+  it("stateful: an unknown session id is 404 before the body matters; no session id is 400", async () => {
+    const { url } = await startServer();
+    const unknown = { "mcp-session-id": "00000000-0000-0000-0000-000000000000" };
+    for (const body of ["{not json", ping(1), [ping(1), ping(2)], initialize()])
+      expectTransportError(await jsonPost(url, unknown, body), 404, -32001, /Session not found/);
+    expectTransportError(await jsonPost(url, {}, ping(1)), 400, -32000, /Mcp-Session-Id header is required/);
+    expectTransportError(await jsonPost(url, {}, [initialized]), 400, -32000);
+  });
+
+  it("stateful: DELETE ends a session (200), then its id is 404; DELETE without an id is 400", async () => {
+    const { url } = await startServer();
+    const a = await openSession(url);
+    const b = await openSession(url);
+    expectTransportError(await rawHttp(url, "DELETE", {}), 400, -32000, /Mcp-Session-Id/);
+    expectTransportError(await rawHttp(url, "DELETE", { "mcp-session-id": "no-such-session" }), 404, -32001);
+    // DELETE checks the protocol version like any request of the session
+    expectTransportError(
+      await rawHttp(url, "DELETE", { ...a, "mcp-protocol-version": "1999-01-01" }),
+      400,
+      -32000,
+    );
+    const del = await rawHttp(url, "DELETE", a);
+    expect(del.status).toBe(200);
+    expectTransportError(await jsonPost(url, a, ping(1)), 404, -32001);
+    expectTransportError(await rawHttp(url, "DELETE", a), 404, -32001);
+    // the other session is untouched
+    expect(bodyOf(await jsonPost(url, b, ping(2)))).toEqual({ jsonrpc: "2.0", id: 2, result: {} });
+  });
+
+  it("stateless: DELETE is 405 with Allow: POST", async () => {
+    const { url } = await startServer({ stateless: true });
+    const r = await rawHttp(url, "DELETE", { "mcp-session-id": "x" });
+    expectTransportError(r, 405, -32000);
+    expect(r.headers.allow).toBe("POST");
+  });
+
+  it("the log line of a tools/call carries the client's request id, not the transport's number", async () => {
+    const a = await api("a");
+    const { url, log } = await startServer();
+    const session = await openSession(url);
+    for (const id of ["client-req-77", 9001, 1]) {
+      const r = await jsonPost(url, { ...session, ...tokenFields(a.url) }, { ...toolsCall(), id });
+      expect(bodyOf(r)).toMatchObject({
+        id,
+        result: { content: [{ type: "text", text: expect.stringContaining(`a:Bearer ${TOKEN_A}`) }] },
+      });
+    }
+    const calls = log.lines().filter((l) => l.msg === "tool call");
+    // the transport numbered these 2, 3 and 4 (initialize was 1); the log must show the client's ids
+    expect(calls.map((l) => l.requestId)).toEqual(["client-req-77", 9001, 1]);
+    expect(calls.every((l) => l.sessionId === session["mcp-session-id"] && l.outcome === "ok")).toBe(true);
+  });
+
+  it("stateless: two POSTs in flight with the same id 1 each get their own reply", async () => {
+    const { api: upstream, held } = await heldApi();
+    const { url } = await startServer({ stateless: true });
+    const posts = ["tenant-one", "tenant-two"].map((token) =>
+      jsonPost(url, tokenFields(upstream.url, token), { ...toolsCall(), id: 1 }),
+    );
+    await until(() => held.length === 2, "both calls upstream");
+    // answer the second first
+    for (const h of [...held].reverse()) answerHeld(h);
+    const [one, two] = await Promise.all(posts);
+    for (const [r, token] of [
+      [one, "tenant-one"],
+      [two, "tenant-two"],
+    ] as const) {
+      const body = bodyOf(r as RawReply) as { id: unknown; result: { content: Array<{ text: string }> } };
+      expect(body.id).toBe(1);
+      expect(body.result.content[0]?.text).toContain(`ns:Bearer ${token}`);
+      expect(body.result.content[0]?.text.match(/tenant-\w+/g)).toEqual([token]);
+    }
+  });
+
+  it("stateful: notifications/cancelled for an in-flight tools/call ends its POST with -32800", async () => {
+    const { api: upstream, held } = await heldApi();
+    const { url } = await startServer();
+    const session = await openSession(url);
+    const slow = jsonPost(
+      url,
+      { ...session, ...tokenFields(upstream.url) },
+      { ...toolsCall(), id: "slow-1" },
+    );
+    await until(() => held.length === 1, "the call upstream");
+    // a cancel naming another id changes nothing
+    const other = { jsonrpc: "2.0", method: "notifications/cancelled", params: { requestId: "slow-2" } };
+    expect((await jsonPost(url, session, other)).status).toBe(202);
+    const cancel = {
+      jsonrpc: "2.0",
+      method: "notifications/cancelled",
+      params: { requestId: "slow-1", reason: "user" },
+    };
+    expect((await jsonPost(url, session, cancel)).status).toBe(202);
+    const r = await slow;
+    expect(r.status).toBe(200);
+    expect(bodyOf(r)).toEqual({
+      jsonrpc: "2.0",
+      id: "slow-1",
+      error: { code: -32800, message: "Request cancelled" },
+    });
+    // the session keeps serving, the client's id free again
+    for (const h of held) answerHeld(h);
+    const again = jsonPost(
+      url,
+      { ...session, ...tokenFields(upstream.url) },
+      { ...toolsCall(), id: "slow-1" },
+    );
+    await until(() => held.length === 2, "the second call upstream");
+    for (const h of held) if (!h.res.writableEnded) answerHeld(h);
+    const body = bodyOf(await again) as {
+      id: unknown;
+      result: { isError?: boolean; content: Array<{ text: string }> };
+    };
+    expect(body.id).toBe("slow-1");
+    expect(body.result.isError).toBeUndefined();
+    expect(body.result.content[0]?.text).toContain(`ns:Bearer ${TOKEN_A}`);
+  });
+
+  it("stateful: a cancelled tools/call stops its upstream request too, and logs outcome cancelled", async () => {
+    const { api: upstream, held } = await heldApi();
+    const { url, log } = await startServer({ requestTimeoutMs: 30_000 });
+    const session = await openSession(url);
+    const slow = jsonPost(url, { ...session, ...tokenFields(upstream.url) }, { ...toolsCall(), id: 41 });
+    await until(() => held.length === 1, "the call upstream");
+    const upstreamClosed = new Promise<void>((resolve) => held[0]?.res.once("close", () => resolve()));
+    const cancel = { jsonrpc: "2.0", method: "notifications/cancelled", params: { requestId: 41 } };
+    expect((await jsonPost(url, session, cancel)).status).toBe(202);
+    expect((bodyOf(await slow) as { error?: { code: number } }).error?.code).toBe(-32800);
+    // well before the 30 s deadline, the API server sees its client go away
+    await Promise.race([
+      upstreamClosed,
+      new Promise((_, reject) => setTimeout(() => reject(new Error("upstream request not aborted")), 3000)),
+    ]);
+    await until(() => log.lines().some((l) => l.msg === "tool call"), "the call's log line");
+    expect(log.lines().find((l) => l.msg === "tool call")).toMatchObject({
+      requestId: 41,
+      outcome: "cancelled",
+    });
+  });
+
+  it("stateful: a POST whose session is deleted while its body arrives gets 404, not silence", async () => {
+    const { url } = await startServer();
+    const session = await openSession(url);
+    const body = JSON.stringify(ping(5));
+    const reply = new Promise<RawReply>((resolve, reject) => {
+      const req = request(
+        url,
+        {
+          method: "POST",
+          headers: {
+            "content-type": "application/json",
+            accept: ACCEPT_BOTH,
+            "content-length": String(Buffer.byteLength(body)),
+            ...session,
+          },
+        },
+        (res) => {
+          let text = "";
+          res.setEncoding("utf8");
+          res.on("data", (c: string) => {
+            text += c;
+          });
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
+        },
+      );
+      req.on("error", reject);
+      req.write(body.slice(0, 10));
+      setTimeout(() => {
+        void rawHttp(url, "DELETE", session).then((d) => {
+          expect(d.status).toBe(200);
+          req.end(body.slice(10));
+        }, reject);
+      }, 50);
+    });
+    const r = await Promise.race([
+      reply,
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error("no answer in 3 s")), 3000)),
+    ]);
+    expectTransportError(r, 404, -32001, /Session not found/);
   });
 });

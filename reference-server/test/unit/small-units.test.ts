@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { NO_DEFECTS } from "../../src/defects.js";
 import { scrub } from "../../src/errors/scrub.js";
+import { ToolError } from "../../src/errors/tool-error.js";
 import { mapTransportError } from "../../src/errors/upstream-errors.js";
 import { createLogger } from "../../src/log/logger.js";
 import { originLine, originOf } from "../../src/origin/origin.js";
@@ -10,9 +11,11 @@ import { selectRawTuple } from "../../src/request/source.js";
 import { validateTuple } from "../../src/request/validate.js";
 import { ClientPool, tupleKey } from "../../src/upstream/client-pool.js";
 import { authorizationHeader, buildPath } from "../../src/upstream/kube-request.js";
-import { HEADER } from "../../src/wire/constants.js";
-import { LogCapture } from "./helpers/deps.js";
+import { ERROR_CODE, HEADER } from "../../src/wire/constants.js";
+import { call, codeOf, textOf } from "./helpers/call.js";
+import { LogCapture, testDeps } from "./helpers/deps.js";
 import { certFields, pem, TOKEN_A, tokenFields } from "./helpers/fixtures.js";
+import { json, startFakeApiServer } from "./helpers/https-upstream.js";
 
 const opts = { allowPlainHttp: false, allowInsecureTls: false, defects: NO_DEFECTS };
 const target = (fields: Record<string, string>) =>
@@ -67,6 +70,76 @@ describe("upstream request building", () => {
         );
       }),
     );
+  });
+
+  it('refuses a "." or ".." path segment with [invalid-argument]; names that merely contain dots pass', () => {
+    const server = new URL("https://h/prefix/");
+    const refused = [
+      "/api/v1/namespaces/../pods",
+      "/api/v1/namespaces/./pods",
+      "/api/v1/namespaces/..",
+      "/api/v1/namespaces/.",
+      "/api/v1/namespaces/default/pods/..",
+      "/apis/../v1",
+      "/..",
+      "/.",
+    ];
+    for (const path of refused) {
+      let caught: unknown;
+      try {
+        buildPath(server, { method: "GET", path });
+      } catch (err) {
+        caught = err;
+      }
+      expect(caught, path).toBeInstanceOf(ToolError);
+      expect((caught as ToolError).code).toBe(ERROR_CODE.invalidArgument);
+      expect((caught as ToolError).message).toContain('"."');
+    }
+    for (const name of ["a..b", ".hidden", "..a", "a..", "...", "a.b.c", "hidden."]) {
+      expect(buildPath(server, { method: "GET", path: `/api/v1/namespaces/${name}/pods` })).toBe(
+        `/prefix/api/v1/namespaces/${name}/pods`,
+      );
+    }
+    // query values are not path segments
+    expect(
+      buildPath(server, {
+        method: "GET",
+        path: "/api/v1/pods",
+        query: { fieldSelector: "metadata.name=.." },
+      }),
+    ).toBe("/prefix/api/v1/pods?fieldSelector=metadata.name%3D..");
+  });
+
+  it('a tool given a name of "." or ".." answers [invalid-argument] and sends nothing upstream', async () => {
+    const api = await startFakeApiServer({
+      handler: (req, res) =>
+        req.url?.endsWith("/api/v1")
+          ? json(res, 200, { resources: [{ name: "pods", kind: "Pod", namespaced: true }] })
+          : json(res, 200, { kind: "Pod", metadata: { name: "p" } }),
+    });
+    try {
+      const headers = tokenFields(api.url);
+      for (const spec of [
+        { tool: "pods_get", args: { name: ".." } },
+        { tool: "pods_get", args: { namespace: ".", name: "p" } },
+        { tool: "pods_list_in_namespace", args: { namespace: ".." } },
+        { tool: "resources_list", args: { apiVersion: "../v1", kind: "Pod" } },
+      ]) {
+        const r = await call(testDeps(), { ...spec, headers });
+        expect(codeOf(r), JSON.stringify(spec)).toBe("invalid-argument");
+        expect(textOf(r)).toContain('".."');
+      }
+      expect(api.seen).toEqual([]);
+      const ok = await call(testDeps(), {
+        tool: "pods_get",
+        args: { namespace: ".hidden", name: "a..b" },
+        headers,
+      });
+      expect(codeOf(ok)).toBe("ok");
+      expect(api.seen.map((s) => s.path)).toEqual(["/api/v1/namespaces/.hidden/pods/a..b"]);
+    } finally {
+      await api.close();
+    }
   });
 
   it("no Authorization with a client certificate", () => {
