@@ -4,7 +4,7 @@ import type { Defects } from "../defects.js";
 import { scrub } from "../errors/scrub.js";
 import { isToolError, ToolError } from "../errors/tool-error.js";
 import { mapStatus, mapTransportError } from "../errors/upstream-errors.js";
-import type { Logger } from "../log/logger.js";
+import { callLogger, type Logger } from "../log/logger.js";
 import { originLine, originOf } from "../origin/origin.js";
 import type { NetworkPolicy } from "../policy/network-policy.js";
 import { type ClusterTarget, secretsOf } from "../request/cluster-target.js";
@@ -103,7 +103,7 @@ export async function runCall(input: CallInput, deps: CallDeps): Promise<CallToo
     };
     if (deps.defects.has("log-key") && target)
       line.credential = target.auth.kind === "token" ? target.auth.token : target.auth.keyPem;
-    deps.logger.info(line, "tool call");
+    callLogger(deps.logger).info(line, "tool call");
   }
 }
 

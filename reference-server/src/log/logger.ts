@@ -31,3 +31,19 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
 }
 
 export type { Logger };
+
+const callLoggers = new WeakMap<Logger, Logger>();
+
+/**
+ * The logger of the one-line-per-call record. Its fields are fixed by code (ids, tool, host,
+ * outcome, duration), never a header or an error object, so it skips the wildcard redaction,
+ * which cost 13 µs of the 15 µs a line took. Everything else keeps it.
+ */
+export function callLogger(root: Logger): Logger {
+  let child = callLoggers.get(root);
+  if (!child) {
+    child = root.child({}, { redact: { paths: [] } });
+    callLoggers.set(root, child);
+  }
+  return child;
+}

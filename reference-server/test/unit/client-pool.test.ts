@@ -119,7 +119,7 @@ describe("client pool: pool-wide idle socket budget", () => {
     const { api, held } = await heldApi();
     const pool = new ClientPool({ maxEntries: 8, idleMs: 60_000, defects: NO_DEFECTS });
     cleanup.push(() => pool.close());
-    expect(POOL_DEFAULTS).toEqual({ maxSockets: 16, maxIdleSockets: 64 });
+    expect(POOL_DEFAULTS).toEqual({ maxSockets: 64, maxIdleSockets: 64 });
 
     const first = await burst(pool, api, held, ["only"], 16);
     expect(api.connections).toBe(16);
