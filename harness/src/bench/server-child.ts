@@ -9,7 +9,7 @@ const opts = JSON.parse(process.argv[2] ?? "{}") as ReferenceServerOptions;
 const server = createReferenceServer({
   port: 0,
   logLevel: "silent",
-  logDestination: pino.destination({ dest: "/dev/null", sync: false }),
+  logDestination: pino.destination({ dest: "/dev/null", sync: true }), // as the default (stderr, sync)
   ...opts,
 });
 const url = await server.listen();

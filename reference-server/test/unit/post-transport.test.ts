@@ -291,3 +291,38 @@ describe("PostTransport: the SDK router", () => {
     });
   }
 });
+
+describe("tools/call params, checked once by hand (createMcpServer)", () => {
+  async function reference(): Promise<PostTransport> {
+    const server = createMcpServer(testDeps());
+    const transport = new PostTransport();
+    await server.connect(transport);
+    transport.routeRequestsTo(sdkRequestRouter(server));
+    cleanup.push(() => transport.close());
+    return transport;
+  }
+  const toolsCall = (params: unknown) => msg({ jsonrpc: "2.0", id: 3, method: "tools/call", params });
+
+  it.each([
+    ["no params", undefined, /params must be an object/],
+    ["a name that is not a string", { name: 5 }, /params.name must be a string/],
+    ["arguments that are an array", { name: "whoami", arguments: [1] }, /params.arguments must be an object/],
+    ["arguments that are a string", { name: "whoami", arguments: "x" }, /params.arguments must be an object/],
+    ["an unknown tool", { name: "no_such_tool", arguments: {} }, /Tool no_such_tool not found/],
+  ])("%s is InvalidParams (-32602), as the SDK's own checks answer", async (_what, params, message) => {
+    const transport = await reference();
+    const [reply] = await transport.exchange([toolsCall(params)], extraFor).replies;
+    const error = (reply as { error?: { code: number; message: string } }).error;
+    expect(error?.code).toBe(-32602);
+    expect(error?.message).toMatch(message);
+  });
+
+  it("a well-formed call reaches the tool (a tool error, not a protocol error, without cluster headers)", async () => {
+    const transport = await reference();
+    const [reply] = await transport.exchange([toolsCall({ name: "whoami", arguments: {} })], extraFor)
+      .replies;
+    const result = (reply as { result?: { isError?: boolean; content: Array<{ text: string }> } }).result;
+    expect(result?.isError).toBe(true);
+    expect(result?.content[0]?.text).toMatch(/^\[missing-header\]/);
+  });
+});
