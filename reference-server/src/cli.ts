@@ -57,6 +57,12 @@ export function parseCli(argv: readonly string[]): ReferenceServerOptions {
       positiveInt("--max-header-size"),
       DEFAULTS.maxHeaderSize,
     )
+    .option(
+      "--max-sessions <n>",
+      "stateful sessions kept at once; beyond, the least recently used idle one is ended",
+      positiveInt("--max-sessions"),
+      DEFAULTS.maxSessions,
+    )
     .addOption(
       new Option("--log-level <level>", "log level (JSON lines on stderr)")
         .choices(["trace", "debug", "info", "warn", "error", "fatal", "silent"])
@@ -75,10 +81,12 @@ export function parseCli(argv: readonly string[]): ReferenceServerOptions {
     allowInsecureTls: boolean;
     requestTimeout: number;
     maxHeaderSize: number;
+    maxSessions: number;
     logLevel: string;
   }>();
   if (o.maxHeaderSize < 65_536) program.error("--max-header-size must be at least 65536 (AH-HDR-9)");
   if (o.requestTimeout < 1) program.error("--request-timeout must be at least 1 ms");
+  if (o.maxSessions < 1) program.error("--max-sessions must be at least 1");
   return {
     host: o.host,
     port: o.port,
@@ -89,6 +97,7 @@ export function parseCli(argv: readonly string[]): ReferenceServerOptions {
     allowInsecureTls: o.allowInsecureTls,
     requestTimeoutMs: o.requestTimeout,
     maxHeaderSize: o.maxHeaderSize,
+    maxSessions: o.maxSessions,
     logLevel: o.logLevel,
   };
 }

@@ -21,6 +21,10 @@ export interface ReferenceServerOptions {
   requestTimeoutMs?: number;
   /** Total request header bytes accepted, default 256 KiB. */
   maxHeaderSize?: number;
+  /** Stateful sessions kept at once, default 10 000; beyond, the least recently used idle one ends. */
+  maxSessions?: number;
+  /** How long close() lets calls in flight finish, default 5 000 ms. */
+  closeGraceMs?: number;
   logLevel?: string;
   logDestination?: DestinationStream;
   /** Bounded client pool; maxEntries 0 disables reuse. */
@@ -45,6 +49,8 @@ export const DEFAULTS = {
   port: 8085,
   requestTimeoutMs: 10_000,
   maxHeaderSize: 256 * 1024,
+  maxSessions: 10_000,
+  closeGraceMs: 5_000,
   poolMaxEntries: 64,
   poolIdleMs: 60_000,
 } as const;
@@ -95,6 +101,8 @@ export function createReferenceServer(options: ReferenceServerOptions = {}): Ref
     port: options.port ?? DEFAULTS.port,
     stateless: options.stateless ?? false,
     maxHeaderSize: options.maxHeaderSize ?? DEFAULTS.maxHeaderSize,
+    maxSessions: options.maxSessions ?? DEFAULTS.maxSessions,
+    closeGraceMs: options.closeGraceMs ?? DEFAULTS.closeGraceMs,
     deps,
   });
   return {

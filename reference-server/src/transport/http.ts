@@ -27,6 +27,8 @@ export interface HttpFrontendOptions {
   readonly port: number;
   readonly stateless: boolean;
   readonly maxHeaderSize: number;
+  readonly maxSessions: number;
+  readonly closeGraceMs: number;
   readonly deps: CallDeps;
 }
 
@@ -62,6 +64,9 @@ export class HttpFrontend {
   private readonly sessions = new Map<string, Session>();
   private stateless: { server: McpServer; transport: PostTransport } | undefined;
   private closing = false;
+  /** POSTs whose replies are still being worked on; close() waits for them. */
+  private active = 0;
+  private onIdle: (() => void) | undefined;
   private boundUrl: string | undefined;
   private readonly sweeper: NodeJS.Timeout;
 
@@ -104,19 +109,49 @@ export class HttpFrontend {
     });
   }
 
-  async close(graceMs = 5000): Promise<void> {
+  /**
+   * Stops taking requests (503, /readyz 503), lets the calls in flight finish for up to the
+   * grace period, then ends every session (what is still running is answered "Connection
+   * closed") and closes the remaining connections.
+   */
+  async close(graceMs = this.options.closeGraceMs): Promise<void> {
     this.closing = true;
     clearInterval(this.sweeper);
     const stopped = new Promise<void>((resolve) => this.http.close(() => resolve()));
     this.http.closeIdleConnections();
+    await this.drained(graceMs);
     for (const id of [...this.sessions.keys()]) this.endSession(id);
     if (this.stateless) {
       await this.stateless.transport.close();
       await this.stateless.server.close().catch(() => {});
     }
-    const timer = setTimeout(() => this.http.closeAllConnections(), graceMs);
+    this.http.closeIdleConnections();
+    const timer = setTimeout(() => this.http.closeAllConnections(), 1000);
     await stopped;
     clearTimeout(timer);
+  }
+
+  private drained(graceMs: number): Promise<void> {
+    if (this.active === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, graceMs);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.onIdle = done;
+    });
+  }
+
+  /** answer(), counted, so close() knows when the calls in flight are done. */
+  private async answerCounted(...args: Parameters<typeof answer>): Promise<void> {
+    this.active++;
+    try {
+      await answer(...args);
+    } finally {
+      this.active--;
+      if (this.active === 0) this.onIdle?.();
+    }
   }
 
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -148,7 +183,7 @@ export class HttpFrontend {
       transport.routeRequestsTo(sdkRequestRouter(server));
       this.stateless = { server, transport };
     }
-    return answer(this.stateless.transport, messages, lines, post.batch, res, undefined);
+    return this.answerCounted(this.stateless.transport, messages, lines, post.batch, res, undefined);
   }
 
   private async postStateful(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -169,16 +204,21 @@ export class HttpFrontend {
       if (!this.sessions.has(sessionId as string)) return jsonRpcError(res, 404, -32001, "Session not found");
       if (!protocolVersionOk(req, res)) return;
       session.lastSeen = Date.now();
+      // Map order is the LRU order the session cap evicts by.
+      this.sessions.delete(sessionId as string);
+      this.sessions.set(sessionId as string, session);
       if (
         lines.size === 0 &&
         session.initializeLines &&
         this.options.deps.defects.has("remember-initialize-headers")
       )
         lines = session.initializeLines;
-      return answer(session.transport, messages, lines, post.batch, res, sessionId);
+      return this.answerCounted(session.transport, messages, lines, post.batch, res, sessionId);
     }
     if (!initialize) return jsonRpcError(res, 400, -32000, "Bad Request: Mcp-Session-Id header is required");
     if (this.refuseInitialize(messages, lines, res)) return;
+    if (!this.makeRoomForSession())
+      return jsonRpcError(res, 503, -32000, "Too many sessions: every session has a call in flight");
 
     const id = randomUUID();
     const server = createMcpServer(this.options.deps);
@@ -192,7 +232,7 @@ export class HttpFrontend {
     const remembered =
       this.options.deps.defects.has("remember-initialize-headers") && lines.size > 0 ? lines : undefined;
     this.sessions.set(id, { transport, server, initializeLines: remembered, lastSeen: Date.now() });
-    return answer(transport, messages, lines, post.batch, res, id);
+    return this.answerCounted(transport, messages, lines, post.batch, res, id);
   }
 
   private async deleteSession(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -202,6 +242,22 @@ export class HttpFrontend {
     if (!protocolVersionOk(req, res)) return;
     this.endSession(sessionId);
     res.writeHead(200).end();
+  }
+
+  /**
+   * Sessions are cheap but not free (an SDK Server each): at the cap the least recently used
+   * session without a call in flight ends; its client gets 404 and, as MCP prescribes, starts
+   * a new session. Nothing of a cluster is lost: sessions hold none.
+   */
+  private makeRoomForSession(): boolean {
+    if (this.sessions.size < this.options.maxSessions) return true;
+    for (const [id, session] of this.sessions) {
+      if (session.transport.inFlight === 0) {
+        this.endSession(id);
+        return true;
+      }
+    }
+    return false;
   }
 
   private endSession(id: string): void {

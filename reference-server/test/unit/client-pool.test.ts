@@ -8,7 +8,6 @@
 //  - an agent holding none may always keep one.
 // So (idle sockets) − (agents holding idle sockets) never exceeds budget − 1: the pool holds at
 // most budget − 1 + (number of tuples) idle sockets (and never more than maxSockets per tuple).
-import type { ServerResponse } from "node:http";
 import type { Agent } from "node:https";
 import { afterEach, describe, expect, it } from "vitest";
 import { NO_DEFECTS } from "../../src/defects.js";
@@ -20,32 +19,16 @@ import { validateTuple } from "../../src/request/validate.js";
 import { ClientPool, POOL_DEFAULTS } from "../../src/upstream/client-pool.js";
 import { kubeRequest } from "../../src/upstream/kube-request.js";
 import { tokenFields } from "./helpers/fixtures.js";
-import { type FakeApiServer, json, startFakeApiServer } from "./helpers/https-upstream.js";
+import { type FakeApiServer, type HeldRequest, json, startHeldApiServer } from "./helpers/https-upstream.js";
 
 const cleanup: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   for (const fn of cleanup.splice(0).reverse()) await fn();
 });
 
-interface Held {
-  readonly auth: string;
-  readonly res: ServerResponse;
-}
+type Held = HeldRequest;
 
-/** A fake API server that holds every response until the test releases it. */
-async function heldApi(): Promise<{ api: FakeApiServer; held: Held[] }> {
-  const held: Held[] = [];
-  const api = await startFakeApiServer({
-    handler: (req, res) => {
-      held.push({ auth: req.headers.authorization ?? "", res });
-    },
-  });
-  cleanup.push(async () => {
-    for (const h of held.splice(0)) if (!h.res.writableEnded) h.res.destroy();
-    await api.close();
-  });
-  return { api, held };
-}
+const heldApi = () => startHeldApiServer((fn) => cleanup.push(fn));
 
 function targetFor(server: string, token: string): ClusterTarget {
   const lines = clusterHeaderLines(Object.entries(tokenFields(server, token)).flat());

@@ -1,5 +1,6 @@
-import { type IncomingHttpHeaders, request, type ServerResponse } from "node:http";
+import { type IncomingHttpHeaders, type IncomingMessage, request } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
+import { parseCli } from "../../src/cli.js";
 import {
   createReferenceServer,
   type ReferenceServer,
@@ -9,8 +10,15 @@ import { EXTENSION_TOOLS, HEADER, REQUIRED_TOOLS } from "../../src/wire/constant
 import { codeOf, textOf } from "./helpers/call.js";
 import { LogCapture, loopbackResolver } from "./helpers/deps.js";
 import { b64, certFields, pem, TOKEN_A, TOKEN_B, tokenFields } from "./helpers/fixtures.js";
-import { type FakeApiServer, json, startFakeApiServer } from "./helpers/https-upstream.js";
+import {
+  type FakeApiServer,
+  type HeldRequest,
+  json,
+  startFakeApiServer,
+  startHeldApiServer,
+} from "./helpers/https-upstream.js";
 import { connectClient, type TestClient } from "./helpers/mcp-client.js";
+import { spawnServer } from "./helpers/spawn.js";
 
 const cleanup: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -314,6 +322,15 @@ interface RawReply {
 const ACCEPT_BOTH = "application/json, text/event-stream";
 const PROTOCOL = "2025-06-18";
 
+function collectReply(res: IncomingMessage, resolve: (r: RawReply) => void): void {
+  let text = "";
+  res.setEncoding("utf8");
+  res.on("data", (c: string) => {
+    text += c;
+  });
+  res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
+}
+
 /** Any method, exact header lines, and a body sent as given (a string is sent verbatim). */
 function rawHttp(
   url: string,
@@ -322,14 +339,7 @@ function rawHttp(
   body?: unknown,
 ): Promise<RawReply> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method, headers }, (res) => {
-      let text = "";
-      res.setEncoding("utf8");
-      res.on("data", (c: string) => {
-        text += c;
-      });
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
-    });
+    const req = request(url, { method, headers }, (res) => collectReply(res, resolve));
     req.on("error", reject);
     req.end(body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body));
   });
@@ -371,26 +381,9 @@ function expectTransportError(r: RawReply, status: number, code: number, message
   if (message) expect(body.error.message).toMatch(message);
 }
 
-/** A fake API server whose responses wait until the test lets them go. */
-async function heldApi(): Promise<{
-  api: FakeApiServer;
-  held: Array<{ auth: string; res: ServerResponse }>;
-}> {
-  const held: Array<{ auth: string; res: ServerResponse }> = [];
-  const api = await startFakeApiServer({
-    handler: (req, res) => {
-      held.push({ auth: req.headers.authorization ?? "", res });
-    },
-  });
-  cleanup.push(async () => {
-    for (const h of held.splice(0)) if (!h.res.writableEnded) h.res.destroy();
-    await api.close();
-  });
-  return { api, held };
-}
+const heldApi = () => startHeldApiServer((fn) => cleanup.push(fn));
 
-const answerHeld = (h: { auth: string; res: ServerResponse }) =>
-  json(h.res, 200, { items: [{ metadata: { name: `ns:${h.auth}` } }] });
+const answerHeld = (h: HeldRequest) => json(h.res, 200, { items: [{ metadata: { name: `ns:${h.auth}` } }] });
 
 async function until(cond: () => boolean, what: string, ms = 3000): Promise<void> {
   const deadline = Date.now() + ms;
@@ -713,14 +706,7 @@ describe("Streamable HTTP statuses (raw HTTP)", () => {
             ...session,
           },
         },
-        (res) => {
-          let text = "";
-          res.setEncoding("utf8");
-          res.on("data", (c: string) => {
-            text += c;
-          });
-          res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
-        },
+        (res) => collectReply(res, resolve),
       );
       req.on("error", reject);
       req.write(body.slice(0, 10));
@@ -736,5 +722,101 @@ describe("Streamable HTTP statuses (raw HTTP)", () => {
       new Promise<never>((_, reject) => setTimeout(() => reject(new Error("no answer in 3 s")), 3000)),
     ]);
     expectTransportError(r, 404, -32001, /Session not found/);
+  });
+});
+
+describe("graceful shutdown and the session cap", () => {
+  const toolText = (r: RawReply) =>
+    (bodyOf(r) as { result?: { content?: Array<{ text: string }> }; error?: { message: string } }).result
+      ?.content?.[0]?.text ?? JSON.stringify(bodyOf(r));
+
+  it("close() refuses new work with 503 but lets a call in flight finish with its real result", async () => {
+    const { api: upstream, held } = await heldApi();
+    const log = new LogCapture();
+    const server = createReferenceServer({ port: 0, resolver: loopbackResolver, logDestination: log });
+    const url = await server.listen();
+    const session = await openSession(url);
+    const inFlight = jsonPost(url, { ...session, ...tokenFields(upstream.url) }, { ...toolsCall(), id: 1 });
+    await until(() => held.length === 1, "the call upstream");
+    const closed = server.close();
+    await new Promise((r) => setTimeout(r, 50));
+    const late = await jsonPost(url, session, ping(2)).catch((e: Error) => e);
+    // a new request is refused (503) or its connection already closed; never served
+    if (!(late instanceof Error)) expectTransportError(late, 503, -32000, /shutting down/);
+    for (const h of held) answerHeld(h);
+    const r = await inFlight;
+    expect(r.status).toBe(200);
+    expect(toolText(r)).toContain(`ns:Bearer ${TOKEN_A}`);
+    await closed;
+  });
+
+  it("close() ends a call still running after the grace period with an error, and returns", async () => {
+    const { api: upstream, held } = await heldApi();
+    const log = new LogCapture();
+    const server = createReferenceServer({
+      port: 0,
+      resolver: loopbackResolver,
+      logDestination: log,
+      closeGraceMs: 200,
+    });
+    const url = await server.listen();
+    const session = await openSession(url);
+    const stuck = jsonPost(url, { ...session, ...tokenFields(upstream.url) }, { ...toolsCall(), id: 9 });
+    await until(() => held.length === 1, "the call upstream");
+    const t0 = Date.now();
+    await server.close();
+    expect(Date.now() - t0).toBeLessThan(2000);
+    const r = await stuck;
+    expect(bodyOf(r)).toMatchObject({ id: 9, error: { message: "Connection closed" } });
+  });
+
+  it("at the session cap the least recently used idle session ends (404), and 503 when all are busy", async () => {
+    const { api: upstream, held } = await heldApi();
+    const { url } = await startServer({ maxSessions: 2 });
+    const s1 = await openSession(url);
+    const s2 = await openSession(url);
+    expect((await jsonPost(url, s1, ping(1))).status).toBe(200); // s1 used last: s2 is the LRU
+    const s3 = await openSession(url);
+    expectTransportError(await jsonPost(url, s2, ping(2)), 404, -32001, /Session not found/);
+    expect((await jsonPost(url, s1, ping(3))).status).toBe(200);
+    expect((await jsonPost(url, s3, ping(4))).status).toBe(200);
+    // both sessions busy: a third one cannot be made without cutting a call short
+    const busy = [s1, s3].map((s, i) =>
+      jsonPost(url, { ...s, ...tokenFields(upstream.url) }, { ...toolsCall(), id: 10 + i }),
+    );
+    await until(() => held.length === 2, "two calls upstream");
+    expectTransportError(await jsonPost(url, {}, initialize()), 503, -32000, /Too many sessions/);
+    for (const h of held) answerHeld(h);
+    for (const r of await Promise.all(busy)) expect(r.status).toBe(200);
+    expect((await jsonPost(url, {}, initialize())).status).toBe(200);
+  });
+
+  it("the production binary on SIGTERM finishes the call in flight, then exits 0", async () => {
+    const { api: upstream, held } = await heldApi();
+    const srv = await spawnServer("reference-server/bin/auth-headers-server.js", ["--log-level", "silent"]);
+    try {
+      const session = await openSession(srv.url);
+      const inFlight = jsonPost(
+        srv.url,
+        { ...session, ...tokenFields(upstream.url) },
+        { ...toolsCall(), id: 5 },
+      );
+      await until(() => held.length === 1, "the call upstream", 10_000);
+      const exited = new Promise<number | null>((r) => srv.child.once("exit", (code) => r(code)));
+      srv.child.kill("SIGTERM");
+      await new Promise((r) => setTimeout(r, 100));
+      expect(srv.child.exitCode).toBeNull(); // still draining
+      for (const h of held) answerHeld(h);
+      const r = await inFlight;
+      expect(toolText(r)).toContain(`ns:Bearer ${TOKEN_A}`);
+      expect(await exited).toBe(0);
+    } finally {
+      await srv.stop();
+    }
+  }, 30_000);
+
+  it("--max-sessions sets the cap (default 10 000)", () => {
+    expect(parseCli([]).maxSessions).toBe(10_000);
+    expect(parseCli(["--max-sessions", "3"]).maxSessions).toBe(3);
   });
 });

@@ -74,3 +74,29 @@ export async function startFakeApiServer(
     });
   return state;
 }
+
+/** A request the held API server has not answered yet. */
+export interface HeldRequest {
+  readonly auth: string;
+  readonly res: ServerResponse;
+}
+
+/**
+ * A fake API server that holds every response until the test answers it; `onCleanup` gets
+ * the teardown (unanswered responses destroyed, server closed).
+ */
+export async function startHeldApiServer(
+  onCleanup: (fn: () => Promise<void>) => void,
+): Promise<{ api: FakeApiServer; held: HeldRequest[] }> {
+  const held: HeldRequest[] = [];
+  const api = await startFakeApiServer({
+    handler: (req, res) => {
+      held.push({ auth: req.headers.authorization ?? "", res });
+    },
+  });
+  onCleanup(async () => {
+    for (const h of held.splice(0)) if (!h.res.writableEnded) h.res.destroy();
+    await api.close();
+  });
+  return { api, held };
+}
