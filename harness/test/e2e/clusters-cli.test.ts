@@ -5,6 +5,9 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { readClusterFile } from "../../src/clusters/file.js";
+import { attach } from "../../src/clusters/index.js";
+import type { ClusterInfo } from "../../src/clusters/types.js";
 import { directGet } from "../../src/credentials/direct.js";
 
 describe("auth-headers-conformance clusters up", () => {
@@ -44,6 +47,7 @@ describe("auth-headers-conformance clusters up", () => {
       const file = JSON.parse(readFileSync(out, "utf8")) as {
         clusters: {
           name: string;
+          server: string;
           identities: Record<string, { user: string; headers: Record<string, string> }>;
         }[];
       };
@@ -67,6 +71,12 @@ describe("auth-headers-conformance clusters up", () => {
       }
       expect(stdout).toContain(cluster.name);
       expect(stdout).toContain(token.user);
+      // ...and the same file serves `run --clusters-file` and the benchmarks: the harness can
+      // attach to the running cluster and mint with its admin identity.
+      const [info] = readClusterFile(out);
+      expect(info?.server).toBe(cluster.server);
+      const minted = await attach(info as ClusterInfo).mintTokenIdentity();
+      expect((await directGet(minted.headers, "/api/v1/namespaces/conformance/pods")).status).toBe(200);
       child.kill("SIGINT");
       expect(await exited).toBe(0);
       // After SIGINT the API server is gone: its port refuses connections.
