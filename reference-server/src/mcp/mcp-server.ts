@@ -21,7 +21,7 @@ export const CLIENT_REQUEST_ID = "authHeadersClientRequestId";
 const READ_ONLY = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true };
 
 /**
- * One MCP Server per session (or per request when stateless). It holds no cluster
+ * One MCP Server per session (one for all POSTs when stateless). It holds no cluster
  * state: header lines arrive with each call through `extra.authInfo.extra`.
  */
 export function createMcpServer(deps: CallDeps): Server {
