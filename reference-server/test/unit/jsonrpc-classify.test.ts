@@ -12,11 +12,9 @@ import {
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { classify, type Incoming } from "../../src/transport/jsonrpc.js";
+import { fuzzSeed } from "./helpers/seed.js";
 
-const envSeed = process.env.AHC_FUZZ_SEED;
-const SEED = envSeed ? Number(envSeed) : Math.floor(Math.random() * 2 ** 31);
-// printed so that any failure (and any run) can be replayed
-console.log(`[jsonrpc-classify] fast-check seed ${SEED} (replay: AHC_FUZZ_SEED=${SEED})`);
+const SEED = fuzzSeed("jsonrpc-classify");
 
 const RUNS = 10_000;
 const RELATED_TASK = "io.modelcontextprotocol/related-task";

@@ -18,11 +18,9 @@ import { selectRawTuple } from "../../src/request/source.js";
 import { validateTuple } from "../../src/request/validate.js";
 import { ERROR_CODE, HEADER_NAMES } from "../../src/wire/constants.js";
 import { b64, TOKEN_A, TOKEN_B } from "./helpers/fixtures.js";
+import { fuzzSeed } from "./helpers/seed.js";
 
-const envSeed = process.env.AHC_FUZZ_SEED;
-const SEED = envSeed ? Number(envSeed) : Math.floor(Math.random() * 2 ** 31);
-// printed so that any failure (and any run) can be replayed
-console.log(`[property-request] fast-check seed ${SEED} (replay: AHC_FUZZ_SEED=${SEED})`);
+const SEED = fuzzSeed("property-request");
 
 const RUNS = 2_500;
 const CODES = new Set<string>(Object.values(ERROR_CODE));
