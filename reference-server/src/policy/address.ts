@@ -1,4 +1,5 @@
 import { BlockList, isIP } from "node:net";
+import { boundedMemo } from "../memo/bounded-memo.js";
 
 // Cloud metadata endpoints live on link-local addresses; unspecified addresses
 // reach local services. Neither is ever a legitimate API server (AH-NET-2).
@@ -17,17 +18,12 @@ export function normalizeAddress(address: string): { address: string; family: "i
   return { address: bare, family: isIP(bare) === 6 ? "ipv6" : "ipv4" };
 }
 
-// A pure function of the text, asked on every call: BlockList.check builds native
-// SocketAddress objects each time, so answers are remembered (bounded, cleared when full).
-const MEMO_MAX = 1024;
-const memo = new Map<string, boolean>();
-
-export function isAlwaysRefused(address: string): boolean {
-  const known = memo.get(address);
-  if (known !== undefined) return known;
+/**
+ * Asked on every call: BlockList.check builds native SocketAddress objects each time, so
+ * answers are remembered. Only short keys are kept (an address is at most 47 characters), so
+ * long host names, which are never IP literals, cannot fill memory.
+ */
+export const isAlwaysRefused = boundedMemo(1024, 64, (address: string): boolean => {
   const { address: a, family } = normalizeAddress(address);
-  const refused = isIP(a) !== 0 && ALWAYS_REFUSED.check(a, family);
-  if (memo.size >= MEMO_MAX) memo.clear();
-  memo.set(address, refused);
-  return refused;
-}
+  return isIP(a) !== 0 && ALWAYS_REFUSED.check(a, family);
+});

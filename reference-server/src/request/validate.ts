@@ -1,5 +1,6 @@
 import type { Defects } from "../defects.js";
 import { ToolError } from "../errors/tool-error.js";
+import { boundedMemo } from "../memo/bounded-memo.js";
 import { ERROR_CODE, HEADER, type HeaderName } from "../wire/constants.js";
 import type { CertAuth, ClusterTarget, TokenAuth } from "./cluster-target.js";
 import { decodeBase64, fingerprint, parseCertificates, parsePrivateKey } from "./pem.js";
@@ -68,22 +69,18 @@ interface ParsedCa {
 // Parsing a CA bundle (X509Certificate per block) was ~0.4 ms of every call.
 // The result is a pure function of the header text, and CAs are public, so it
 // is memoized per exact text in a small bounded map (no tuple, credential or
-// call state is kept: the next call still validates its own CA header).
-const CA_MEMO_MAX = 128;
-const caMemo = new Map<string, ParsedCa | null>();
-
-function parseCaHeader(caText: string): ParsedCa | undefined {
-  const hit = caMemo.get(caText);
-  if (hit !== undefined) return hit ?? undefined;
+// call state is kept: the next call still validates its own CA header). Only
+// bundles up to 64 KiB are kept (real ones are a few KiB), so distinct junk
+// values cannot pin more than ≈ 8 MiB; a larger bundle is parsed on every call.
+const parseCaHeaderMemo = boundedMemo(128, 64 * 1024, (caText: string): ParsedCa | null => {
   const pem = decodeBase64(caText);
   const certs = pem === undefined ? undefined : parseCertificates(pem);
   const first = certs?.[0];
-  const parsed = pem && first ? { pem, fingerprint: fingerprint(first) } : null;
-  if (caText.length <= 1024 * 1024) {
-    if (caMemo.size >= CA_MEMO_MAX) caMemo.delete(caMemo.keys().next().value as string);
-    caMemo.set(caText, parsed);
-  }
-  return parsed ?? undefined;
+  return pem && first ? { pem, fingerprint: fingerprint(first) } : null;
+});
+
+function parseCaHeader(caText: string): ParsedCa | undefined {
+  return parseCaHeaderMemo(caText) ?? undefined;
 }
 
 function validateServer(value: string | undefined, options: ValidationOptions): URL {
