@@ -12,6 +12,7 @@ import * as z4 from "zod/v4";
 import { type CallDeps, runCall } from "../call/run-call.js";
 import type { ClusterHeaderLines } from "../request/raw-headers.js";
 import { TOOLS } from "../tools/index.js";
+import { isObject } from "../transport/jsonrpc.js";
 
 /** Key under which the HTTP layer hands a request's cluster header lines to the handler. */
 export const CLUSTER_HEADER_LINES = "authHeadersClusterLines";
@@ -117,8 +118,4 @@ function toolsCallParams(params: unknown): ToolsCallParams {
     arguments: p.arguments as Record<string, unknown> | undefined,
     _meta: p._meta as Record<string, unknown> | undefined,
   };
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
 }

@@ -62,7 +62,8 @@ const SESSION_IDLE_MS = 30 * 60 * 1000;
 export class HttpFrontend {
   private readonly http: NodeServer;
   private readonly sessions = new Map<string, Session>();
-  private stateless: { server: McpServer; transport: PostTransport } | undefined;
+  /** The one SDK Server of stateless mode, made by the first POST (a promise: POSTs may race). */
+  private stateless: Promise<{ server: McpServer; transport: PostTransport }> | undefined;
   private closing = false;
   /** POSTs whose replies are still being worked on; close() waits for them. */
   private active = 0;
@@ -122,8 +123,9 @@ export class HttpFrontend {
     await this.drained(graceMs);
     for (const id of [...this.sessions.keys()]) this.endSession(id);
     if (this.stateless) {
-      await this.stateless.transport.close();
-      await this.stateless.server.close().catch(() => {});
+      const { server, transport } = await this.stateless;
+      await transport.close();
+      await server.close().catch(() => {});
     }
     this.http.closeIdleConnections();
     const timer = setTimeout(() => this.http.closeAllConnections(), 1000);
@@ -176,14 +178,9 @@ export class HttpFrontend {
     if (hasInitialize(messages) && messages.length > 1)
       return jsonRpcError(res, 400, -32600, "Invalid Request: Only one initialization request is allowed");
     if (!hasInitialize(messages) && !protocolVersionOk(req, res)) return;
-    if (!this.stateless) {
-      const server = createMcpServer(this.options.deps);
-      const transport = new PostTransport();
-      await server.connect(transport);
-      transport.routeRequestsTo(sdkRequestRouter(server));
-      this.stateless = { server, transport };
-    }
-    return this.answerCounted(this.stateless.transport, messages, lines, post.batch, res, undefined);
+    this.stateless ??= this.connectedServer(undefined);
+    const { transport } = await this.stateless;
+    return this.answerCounted(transport, messages, lines, post.batch, res, undefined);
   }
 
   private async postStateful(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -221,18 +218,26 @@ export class HttpFrontend {
       return jsonRpcError(res, 503, -32000, "Too many sessions: every session has a call in flight");
 
     const id = randomUUID();
-    const server = createMcpServer(this.options.deps);
-    const transport = new PostTransport(id);
+    const { server, transport } = await this.connectedServer(id);
     transport.onclose = () => {
       this.sessions.delete(id);
       server.close().catch(() => {});
     };
-    await server.connect(transport);
-    transport.routeRequestsTo(sdkRequestRouter(server));
     const remembered =
       this.options.deps.defects.has("remember-initialize-headers") && lines.size > 0 ? lines : undefined;
     this.sessions.set(id, { transport, server, initializeLines: remembered, lastSeen: Date.now() });
     return this.answerCounted(transport, messages, lines, post.batch, res, id);
+  }
+
+  /** An SDK Server on a fresh PostTransport, its requests routed straight to it. */
+  private async connectedServer(
+    sessionId: string | undefined,
+  ): Promise<{ server: McpServer; transport: PostTransport }> {
+    const server = createMcpServer(this.options.deps);
+    const transport = new PostTransport(sessionId);
+    await server.connect(transport);
+    transport.routeRequestsTo(sdkRequestRouter(server));
+    return { server, transport };
   }
 
   private async deleteSession(req: IncomingMessage, res: ServerResponse): Promise<void> {

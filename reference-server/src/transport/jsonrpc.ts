@@ -75,6 +75,7 @@ function keysIn(o: Record<string, unknown>, allowed: ReadonlySet<string>): boole
   return true;
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
+/** A JSON object (not null, not an array). */
+export function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
