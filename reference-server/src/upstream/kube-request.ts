@@ -41,7 +41,7 @@ export function buildPath(server: URL, req: KubeRequest): string {
       ERROR_CODE.invalidArgument,
       'a name or namespace of "." or ".." is not a Kubernetes name.',
     );
-  const prefix = server.pathname === "/" ? "" : server.pathname.replace(/\/+$/, "");
+  const prefix = server.pathname.replace(/\/+$/, "");
   let qs = "";
   if (req.query) {
     const params = new URLSearchParams();
