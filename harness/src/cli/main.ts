@@ -1,17 +1,26 @@
 #!/usr/bin/env node
 // auth-headers-conformance: one file per subcommand under commands/, each
-// registering itself on the program.
+// registering itself on the program. Command modules import their heavy
+// dependencies when they run, so `--help` stays fast.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { Command } from "commander";
+import { PACKAGE_ROOT } from "../package-root.js";
 import { registerClustersCommand } from "./commands/clusters.js";
 import { registerControlPlaneCommand } from "./commands/controlplane.js";
 import { registerList } from "./commands/list.js";
 import { registerRun } from "./commands/run.js";
 import { registerValidateProfile } from "./commands/validate-profile.js";
+import { exitQuietlyOnClosedStdout } from "./stdout.js";
+
+export const PACKAGE_VERSION: string = JSON.parse(
+  readFileSync(join(PACKAGE_ROOT, "package.json"), "utf8"),
+).version;
 
 export function buildProgram(): Command {
   const program = new Command("auth-headers-conformance")
     .description("Conformance suite for auth-headers provider MCP servers (Kubernetes)")
-    .version("0.1.0");
+    .version(PACKAGE_VERSION);
   program.exitOverride();
   for (const register of [
     registerRun,
@@ -25,6 +34,7 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv = process.argv): Promise<void> {
+  exitQuietlyOnClosedStdout();
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
@@ -34,11 +44,12 @@ export async function main(argv = process.argv): Promise<void> {
       process.exitCode = err.code === "commander.helpDisplayed" || err.code === "commander.version" ? 0 : 2;
       return;
     }
-    throw e;
+    process.stderr.write(`error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exitCode = 1;
   }
 }
 
 const invokedDirectly = process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, "/"));
-if (invokedDirectly || process.env.AHC_CLI_MAIN === "1") {
+if (invokedDirectly) {
   void main();
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { listMapping } from "../../src/cli/commands/list.js";
+import { listMapping } from "../../src/cli/list-mapping.js";
 import { mappingProblems, mapRequirements, parseFeature, selectScenarios } from "../../src/spec/features.js";
 import type { Requirement } from "../../src/spec/requirements.js";
 

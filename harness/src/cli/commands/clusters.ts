@@ -2,9 +2,7 @@
 // JSON file (mode 0600) holds every secret; the terminal gets none.
 import { createHash } from "node:crypto";
 import type { Command } from "commander";
-import { attach, startClusters } from "../../clusters/index.js";
 import type { BackendChoice } from "../../clusters/types.js";
-import { writePrivate } from "../../report/write.js";
 
 const fingerprint = (pem: string) => {
   const b64 = pem.replace(/-----[^-]+-----/g, "").replace(/\s+/g, "");
@@ -31,6 +29,8 @@ export function registerClustersCommand(program: Command) {
         process.stderr.write("error: --backend must be auto, local or k3s and --count 1..26\n");
         process.exit(2);
       }
+      const { attach, startClusters } = await import("../../clusters/index.js");
+      const { writePrivate } = await import("../../report/write.js");
       const started = Date.now();
       const running = await startClusters({
         count,

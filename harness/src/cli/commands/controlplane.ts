@@ -1,7 +1,6 @@
 // `controlplane build`: build (or find in the cache) the local control plane,
 // so CI can pay the Go build up front and report it separately.
 import type { Command } from "commander";
-import { ControlPlaneBuildError, ensureControlPlane } from "../../clusters/local/build.js";
 
 export function registerControlPlaneCommand(program: Command) {
   program
@@ -12,6 +11,7 @@ export function registerControlPlaneCommand(program: Command) {
       "build kube-apiserver + etcd + CSR signer into the cache (no-op when cached); prints the binary path",
     )
     .action(async () => {
+      const { ControlPlaneBuildError, ensureControlPlane } = await import("../../clusters/local/build.js");
       try {
         const bin = await ensureControlPlane((l) => process.stderr.write(`${l}\n`));
         process.stdout.write(`${bin}\n`);

@@ -1,29 +1,4 @@
 import type { Command } from "commander";
-import { loadScenarios, mappingProblems, mapRequirements, selectScenarios } from "../../spec/features.js";
-import { loadRequirements } from "../../spec/requirements.js";
-
-export interface ListOutput {
-  requirements: { id: string; level: string; scenarios: string[] }[];
-  uncovered: string[];
-  problems: string[];
-}
-
-export function listMapping(tags?: string): ListOutput {
-  const reqs = loadRequirements();
-  const scenarios = selectScenarios(loadScenarios(), tags);
-  const m = mapRequirements(reqs, scenarios);
-  return {
-    requirements: reqs
-      .filter((r) => !r.withdrawn)
-      .map((r) => ({
-        id: r.id,
-        level: r.level,
-        scenarios: (m.byRequirement.get(r.id) ?? []).map((s) => s.id),
-      })),
-    uncovered: m.uncovered,
-    problems: mappingProblems(m),
-  };
-}
 
 export function registerList(program: Command): void {
   program
@@ -31,7 +6,8 @@ export function registerList(program: Command): void {
     .description("print requirement → scenarios (from the features' tags and docs/spec.md); unknown ids fail")
     .option("--tags <expression>", "only scenarios matching this tag expression")
     .option("--json", "machine-readable output")
-    .action((o) => {
+    .action(async (o) => {
+      const { listMapping } = await import("../list-mapping.js");
       const out = listMapping(o.tags);
       if (o.json) process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
       else {

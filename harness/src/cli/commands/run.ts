@@ -1,6 +1,6 @@
+// The runner is imported when `run` runs, not when the program is built:
+// `--help` and `list` stay fast.
 import { type Command, Option } from "commander";
-import { ProfileError } from "../../profile/schema.js";
-import { ConfigError, EXIT, run } from "../../runner/run.js";
 
 export function registerRun(program: Command): void {
   program
@@ -32,6 +32,7 @@ export function registerRun(program: Command): void {
     )
     .action(async (o) => {
       try {
+        const { run } = await import("../../runner/run.js");
         process.exitCode = await run({
           target: o.target,
           targetCmd: o.targetCmd,
@@ -45,12 +46,14 @@ export function registerRun(program: Command): void {
           clustersFile: o.clustersFile,
         });
       } catch (e) {
-        process.exitCode = configFailure(e);
+        process.exitCode = await configFailure(e);
       }
     });
 }
 
-export function configFailure(e: unknown): number {
+export async function configFailure(e: unknown): Promise<number> {
+  const { ConfigError, EXIT } = await import("../../runner/run.js");
+  const { ProfileError } = await import("../../profile/schema.js");
   if (e instanceof ConfigError) {
     process.stderr.write(`configuration error: ${e.message}\n`);
     if (e.hint) process.stderr.write(`hint: ${e.hint}\n`);

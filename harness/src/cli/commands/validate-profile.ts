@@ -1,12 +1,12 @@
 import type { Command } from "commander";
-import { loadProfile, ProfileError } from "../../profile/schema.js";
 
 export function registerValidateProfile(program: Command): void {
   program
     .command("validate-profile")
     .description("check a target profile (YAML) against the schema")
     .argument("<file>", "profile file")
-    .action((file: string) => {
+    .action(async (file: string) => {
+      const { loadProfile, ProfileError } = await import("../../profile/schema.js");
       try {
         const p = loadProfile(file);
         process.stdout.write(

@@ -1,0 +1,27 @@
+// Requirement → scenarios, as `list` prints it. Kept apart from the command's
+// registration so that `--help` does not parse the features.
+import { loadScenarios, mappingProblems, mapRequirements, selectScenarios } from "../spec/features.js";
+import { loadRequirements } from "../spec/requirements.js";
+
+export interface ListOutput {
+  requirements: { id: string; level: string; scenarios: string[] }[];
+  uncovered: string[];
+  problems: string[];
+}
+
+export function listMapping(tags?: string): ListOutput {
+  const reqs = loadRequirements();
+  const scenarios = selectScenarios(loadScenarios(), tags);
+  const m = mapRequirements(reqs, scenarios);
+  return {
+    requirements: reqs
+      .filter((r) => !r.withdrawn)
+      .map((r) => ({
+        id: r.id,
+        level: r.level,
+        scenarios: (m.byRequirement.get(r.id) ?? []).map((s) => s.id),
+      })),
+    uncovered: m.uncovered,
+    problems: mappingProblems(m),
+  };
+}
