@@ -1,6 +1,12 @@
 #!/usr/bin/env node
-// Launcher: registers tsx so the TypeScript sources run without a build step.
-import { register } from "tsx/esm/api";
+// Launcher: compiled JavaScript (dist/) in the published package, the
+// TypeScript sources through tsx in a checkout (no build step, no stale dist/).
+import { existsSync } from "node:fs";
 
-register();
-await import("../src/main.ts");
+const source = new URL("../src/main.ts", import.meta.url);
+if (existsSync(source)) {
+  (await import("tsx/esm/api")).register();
+  await import(source.href);
+} else {
+  await import("../../dist/reference-server/src/main.js");
+}

@@ -5,8 +5,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { CoreV1Api, type KubernetesObject, KubernetesObjectApi } from "@kubernetes/client-node";
 import { parseAllDocuments } from "yaml";
+import { PACKAGE_ROOT } from "../package-root.js";
 import { adminKubeConfig } from "./kube.js";
-import { repoRoot } from "./local/build.js";
 import type { ClusterInfo } from "./types.js";
 
 export const FIXTURE_NAMESPACE = "conformance";
@@ -30,7 +30,7 @@ export async function applyFixtures(info: ClusterInfo): Promise<ClusterInfo> {
     if (cm.data?.uid) uid = cm.data.uid;
   } catch {}
   // The placeholders are literal text in fixtures/cluster.yaml, not templates.
-  const text = readFileSync(join(repoRoot, "fixtures", "cluster.yaml"), "utf8")
+  const text = readFileSync(join(PACKAGE_ROOT, "fixtures", "cluster.yaml"), "utf8")
     .replaceAll(placeholder("CLUSTER_NAME"), info.name)
     .replaceAll(placeholder("CLUSTER_UID"), uid);
   const objects = parseAllDocuments(text)

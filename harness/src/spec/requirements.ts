@@ -1,8 +1,8 @@
 // Requirement ids and levels, read from docs/spec.md (the normative text is the
 // single source of truth; the harness never keeps its own copy of the list).
 import { readFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { resolve } from "node:path";
+import { PACKAGE_ROOT } from "../package-root.js";
 
 export type RequirementLevel = "MUST" | "SHOULD";
 
@@ -16,7 +16,7 @@ export interface Requirement {
 
 export const REQUIREMENT_ID = /^AH-[A-Z]+-\d+$/;
 
-export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
+export const REPO_ROOT = PACKAGE_ROOT;
 export const SPEC_PATH = resolve(REPO_ROOT, "docs/spec.md");
 
 /** Parses `- **AH-AREA-N** text` bullets. "(SHOULD)", or SHOULD without MUST, makes a SHOULD. */

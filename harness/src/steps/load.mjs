@@ -1,14 +1,21 @@
-// Entry point Cucumber imports in every worker: registers tsx (workers do not
-// inherit the launcher's in-process registration), then loads the steps.
-import { register } from "tsx/esm/api";
+// Entry point Cucumber imports in every worker. In a checkout it registers tsx
+// (workers do not inherit the launcher's in-process registration) and loads the
+// TypeScript steps; in the published package, where only this file and dist/
+// exist, it loads the compiled steps.
+import { existsSync } from "node:fs";
 
-register();
-await import("./hooks.ts");
-await import("./setup.steps.ts");
-await import("./calls.steps.ts");
-await import("./assertions.steps.ts");
-await import("./network.steps.ts");
-await import("./switching.steps.ts");
-await import("./load.steps.ts");
-await import("./fault.steps.ts");
-await import("./fuzz.steps.ts");
+const fromSource = existsSync(new URL("./hooks.ts", import.meta.url));
+if (fromSource) (await import("tsx/esm/api")).register();
+const [dir, ext] = fromSource ? ["./", ".ts"] : ["../../../dist/harness/src/steps/", ".js"];
+for (const name of [
+  "hooks",
+  "setup.steps",
+  "calls.steps",
+  "assertions.steps",
+  "network.steps",
+  "switching.steps",
+  "load.steps",
+  "fault.steps",
+  "fuzz.steps",
+])
+  await import(`${dir}${name}${ext}`);

@@ -1,19 +1,18 @@
 // Builds the local control plane (harness/controlplane, a Go module that
 // embeds the upstream kube-apiserver, etcd and CSR signer) once per version
-// into a git-ignored cache. The cache key covers the Go sources, go.mod/go.sum
-// and the Go version, so a changed pin or toolchain builds anew and an
-// unchanged tree never rebuilds.
+// into the user's cache directory (outside node_modules, which `npm ci` wipes).
+// The cache key covers the Go sources, go.mod/go.sum and the Go version, so a
+// changed pin or toolchain builds anew and an unchanged tree never rebuilds.
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { homedir } from "node:os";
+import { dirname, isAbsolute, join } from "node:path";
+import { PACKAGE_ROOT } from "../../package-root.js";
 
 export const KUBERNETES_VERSION = "v1.37.2";
 
-const here = dirname(fileURLToPath(import.meta.url));
-export const repoRoot = resolve(here, "../../../..");
-export const controlplaneSource = join(repoRoot, "harness", "controlplane");
+export const controlplaneSource = join(PACKAGE_ROOT, "harness", "controlplane");
 
 export class ControlPlaneBuildError extends Error {}
 
@@ -42,8 +41,15 @@ export function cacheKey(): string {
   return `${KUBERNETES_VERSION}-${h.digest("hex").slice(0, 12)}`;
 }
 
-export function cacheDir(): string {
-  return process.env.AUTH_HEADERS_CACHE_DIR ?? join(repoRoot, ".cache");
+/**
+ * AUTH_HEADERS_CACHE_DIR, else $XDG_CACHE_HOME/auth-headers-conformance, else
+ * ~/.cache/auth-headers-conformance. A relative XDG_CACHE_HOME is invalid per
+ * the XDG spec and ignored.
+ */
+export function cacheDir(env: NodeJS.ProcessEnv = process.env, home = homedir()): string {
+  if (env.AUTH_HEADERS_CACHE_DIR) return env.AUTH_HEADERS_CACHE_DIR;
+  const xdg = env.XDG_CACHE_HOME;
+  return join(xdg && isAbsolute(xdg) ? xdg : join(home, ".cache"), "auth-headers-conformance");
 }
 
 export function binaryPath(key = cacheKey()): string {
