@@ -1,0 +1,162 @@
+// The package as a provider author gets it: `npm pack`, installed from the
+// tarball into a fresh project (nothing of this checkout on its module path),
+// then --help, list and a real run from that project's folder, on the e2e
+// clusters. It proves the runtime dependencies, the compiled JavaScript (no tsx
+// in the installed tree) and the files allowlist together.
+import { execFile, spawn } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { PACKAGE_ROOT } from "../../src/package-root.js";
+import { clustersFile } from "./conformance-runs.js";
+
+const exec = promisify(execFile);
+const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+
+let work: string;
+let project: string;
+let tarball: string;
+let files: string[];
+const figures: Record<string, number | string> = {};
+
+async function timed<T>(name: string, f: () => Promise<T>): Promise<T> {
+  const t0 = Date.now();
+  try {
+    return await f();
+  } finally {
+    figures[name] = `${((Date.now() - t0) / 1000).toFixed(1)} s`;
+  }
+}
+
+function cli(
+  args: string[],
+  opts: { cwd: string },
+): Promise<{ code: number | null; out: string; err: string }> {
+  const child = spawn(join(opts.cwd, "node_modules", ".bin", "auth-headers-conformance"), args, {
+    cwd: opts.cwd,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  let err = "";
+  child.stdout.on("data", (d: Buffer) => {
+    out += d.toString();
+  });
+  child.stderr.on("data", (d: Buffer) => {
+    err += d.toString();
+  });
+  return new Promise((r) => child.on("close", (code) => r({ code, out, err })));
+}
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), "ahc-pack-"));
+  const packed = await timed("npm pack (incl. build)", () =>
+    exec(npm, ["pack", "--json", "--pack-destination", work], { cwd: PACKAGE_ROOT, maxBuffer: 64 << 20 }),
+  );
+  const [info] = JSON.parse(packed.stdout) as {
+    filename: string;
+    size: number;
+    entryCount: number;
+    files: { path: string }[];
+  }[];
+  if (!info) throw new Error("npm pack printed no result");
+  tarball = join(work, info.filename);
+  files = info.files.map((f) => f.path);
+  figures.tarball = `${(info.size / 1024).toFixed(0)} KiB, ${info.entryCount} files`;
+
+  project = join(work, "provider");
+  mkdirSync(project);
+  writeFileSync(join(project, "package.json"), JSON.stringify({ name: "provider", private: true }));
+  await timed("npm install <tarball>", () =>
+    exec(npm, ["install", "--no-audit", "--no-fund", "--prefer-offline", tarball], {
+      cwd: project,
+      maxBuffer: 64 << 20,
+    }),
+  );
+}, 300_000);
+
+afterAll(() => {
+  process.stderr.write(`[package e2e] ${JSON.stringify(figures)}\n`);
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+describe("the packed package", () => {
+  it("ships what a user needs and nothing of the repository's tests or tooling", () => {
+    for (const needed of [
+      "LICENSE",
+      "README.md",
+      "dist/harness/src/cli/main.js",
+      "dist/harness/src/steps/hooks.js",
+      "dist/reference-server/src/main.js",
+      "harness/src/steps/load.mjs",
+      "docs/spec.md",
+      "fixtures/cluster.yaml",
+      "harness/profiles/reference.yaml",
+      "harness/controlplane/go.mod",
+      "harness/controlplane/main.go",
+    ])
+      expect(files).toContain(needed);
+    expect(files.some((f) => f.startsWith("features/") && f.endsWith(".feature"))).toBe(true);
+    const unwanted = files.filter(
+      (f) =>
+        /(^|\/)test\//.test(f) ||
+        /\.(key|tgz|ts)$/.test(f) ||
+        /^(biome\.json|vitest\.config|tsconfig|\.ci\/|\.gitignore)/.test(f) ||
+        /\/(bench|ci)\//.test(f) ||
+        f.includes("reference-faulty"),
+    );
+    expect(unwanted).toEqual([]);
+  });
+
+  it("installs without tsx and answers --help fast from the user's folder", async () => {
+    expect(existsSync(join(project, "node_modules", "tsx"))).toBe(false);
+    const t0 = Date.now();
+    const r = await cli(["--help"], { cwd: project });
+    figures["--help"] = `${Date.now() - t0} ms`;
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain("Usage: auth-headers-conformance");
+    expect(Date.now() - t0).toBeLessThan(1000);
+  });
+
+  it("lists requirements and scenarios (docs/spec.md and features/ found inside the package)", async () => {
+    const r = await cli(["list", "--json"], { cwd: project });
+    expect(r.code, r.err).toBe(0);
+    const out = JSON.parse(r.out) as {
+      requirements: { id: string; scenarios: string[] }[];
+      problems: string[];
+    };
+    expect(out.problems).toEqual([]);
+    expect(out.requirements.filter((q) => q.scenarios.length > 0).length).toBeGreaterThan(30);
+  });
+
+  it("runs scenarios against the packaged reference server and writes reports in the user's folder", {
+    timeout: 180_000,
+  }, async () => {
+    const file = clustersFile(inject("clusters"));
+    const r = await timed("run (tags @AH-HDR-1)", () =>
+      cli(
+        [
+          "run",
+          "--target",
+          "reference",
+          "--clusters-file",
+          file,
+          "--tags",
+          "@AH-HDR-1",
+          "--report-dir",
+          "rep",
+        ],
+        {
+          cwd: project,
+        },
+      ),
+    );
+    expect(r.code, (r.out + r.err).slice(-3000)).toBe(0);
+    const verdict = JSON.parse(readFileSync(join(project, "rep", "verdict.json"), "utf8")) as {
+      verdict: { conformant: boolean; scenarios: { id: string }[] };
+    };
+    expect(verdict.verdict.conformant).toBe(true);
+    expect(verdict.verdict.scenarios.length).toBeGreaterThan(0);
+  });
+});
