@@ -21,8 +21,8 @@ function list(value: string, previous: string[] = []): string[] {
 }
 
 /**
- * Production command line. It has no way to pass defects: those exist only in
- * reference-server/test/faulty/faulty-server.ts.
+ * Production command line. It has no way to pass faults: those exist only in
+ * reference-server/test/faulty/.
  */
 export function parseCli(argv: readonly string[]): ReferenceServerOptions {
   const program = new Command("auth-headers-server")

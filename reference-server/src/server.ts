@@ -1,6 +1,6 @@
 import type { DestinationStream } from "pino";
-import type { CallDeps } from "./call/run-call.js";
-import { type Defects, NO_DEFECTS } from "./defects.js";
+import { createCallDeps } from "./call/call-deps.js";
+import { type Faults, NO_FAULTS } from "./faults.js";
 import { createLogger, type Logger } from "./log/logger.js";
 import { NetworkPolicy, type Resolver } from "./policy/network-policy.js";
 import { HttpFrontend } from "./transport/http.js";
@@ -31,8 +31,8 @@ export interface ReferenceServerOptions {
   pool?: { maxEntries?: number; idleMs?: number; maxSockets?: number; maxIdleSockets?: number };
   /** Test hook for DNS so unit tests never resolve real names. */
   resolver?: Resolver;
-  /** Deliberate faults; only the test-only faulty entry point sets this. */
-  defects?: Defects;
+  /** Deliberate faults; only the test-only faulty entry point (test/faulty/) sets this. */
+  faults?: Faults;
 }
 
 export interface ReferenceServer {
@@ -55,29 +55,26 @@ export const DEFAULTS = {
   poolIdleMs: 60_000,
 } as const;
 
-export function createReferenceServer(options: ReferenceServerOptions = {}): ReferenceServer {
-  const defects = options.defects ?? NO_DEFECTS;
+export function createReferenceServer(given: ReferenceServerOptions = {}): ReferenceServer {
+  const faults = given.faults ?? NO_FAULTS;
+  const options = faults.settings(given);
   const logger = createLogger(options.logLevel ?? "info", options.logDestination);
   const pool = new ClientPool({
     maxEntries: options.pool?.maxEntries ?? DEFAULTS.poolMaxEntries,
     idleMs: options.pool?.idleMs ?? DEFAULTS.poolIdleMs,
     maxSockets: options.pool?.maxSockets,
     maxIdleSockets: options.pool?.maxIdleSockets,
-    defects,
+    faults,
   });
-  const deps: CallDeps = {
-    policy: new NetworkPolicy({
-      allowedServers: options.allowedServers,
-      resolver: options.resolver,
-      defects,
-    }),
+  const deps = createCallDeps({
+    policy: new NetworkPolicy({ allowedServers: options.allowedServers, resolver: options.resolver }),
     pool,
     logger,
     requestTimeoutMs: options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs,
     allowPlainHttp: options.allowPlainHttp ?? false,
     allowInsecureTls: options.allowInsecureTls ?? false,
-    defects,
-  };
+    faults,
+  });
 
   if (options.stdio) {
     let stdio: { close: () => Promise<void> } | undefined;

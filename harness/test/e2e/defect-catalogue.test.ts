@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { parse } from "yaml";
-import { DEFECT_NAMES } from "../../../reference-server/src/defects.js";
+import { DEFECT_NAMES } from "../../../reference-server/test/faulty/defect-names.js";
 import { clustersFile, runConformance } from "./conformance-runs.js";
 
 interface Entry {

@@ -1,30 +1,30 @@
 import { randomUUID } from "node:crypto";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import type { Defects } from "../defects.js";
 import { scrub } from "../errors/scrub.js";
 import { isToolError, ToolError } from "../errors/tool-error.js";
 import { mapStatus, mapTransportError } from "../errors/upstream-errors.js";
+import type { Faults, SelectTuple, ValidateTuple } from "../faults.js";
 import { callLogger, type Logger } from "../log/logger.js";
 import { originLine, originOf } from "../origin/origin.js";
 import type { NetworkPolicy } from "../policy/network-policy.js";
 import { type ClusterTarget, secretsOf } from "../request/cluster-target.js";
 import type { ClusterHeaderLines } from "../request/raw-headers.js";
-import { fromHeaderLines, selectRawTuple } from "../request/source.js";
-import { validateTuple } from "../request/validate.js";
+import type { CallSource } from "../request/source.js";
 import type { KubeCall, ToolDefinition } from "../tools/tool.js";
 import type { ClientPool } from "../upstream/client-pool.js";
 import { kubeRequest } from "../upstream/kube-request.js";
 import { ERROR_CODE } from "../wire/constants.js";
-import { ambientFields } from "./ambient.js";
 
 export interface CallDeps {
   readonly policy: NetworkPolicy;
   readonly pool: ClientPool;
   readonly logger: Logger;
+  /** Deadline of a call's upstream work; Infinity means none. */
   readonly requestTimeoutMs: number;
-  readonly allowPlainHttp: boolean;
-  readonly allowInsecureTls: boolean;
-  readonly defects: Defects;
+  /** Source selection and validation, with the faults already wrapped around them (call-deps.ts). */
+  readonly selectTuple: SelectTuple;
+  readonly validateTuple: ValidateTuple;
+  readonly faults: Faults;
 }
 
 export interface CallInput {
@@ -48,49 +48,30 @@ export async function runCall(input: CallInput, deps: CallDeps): Promise<CallToo
   const started = performance.now();
   const requestId = input.requestId ?? randomUUID();
   let target: ClusterTarget | undefined;
+  let error: ToolError | undefined;
   let outcome = "ok";
   try {
-    target = await resolveTarget(input, deps);
-    const parsed = input.tool.args.safeParse(input.args ?? {});
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new ToolError(
-        ERROR_CODE.invalidArgument,
-        `argument "${issue?.path.join(".") || "?"}" of ${input.tool.name}: ${issue?.message ?? "invalid"}.`,
-      );
-    }
-    const upstream = upstreamCaller(target, deps, input.cancelled);
-    let output: Awaited<ReturnType<ToolDefinition["run"]>>;
+    let result: CallToolResult;
     try {
-      output = await input.tool.run(parsed.data, upstream.kube);
-    } finally {
-      upstream.done();
+      target = await resolveTarget(input, deps);
+      result = await serve(target, input, deps);
+    } catch (caught) {
+      if (!isToolError(caught) && !target) {
+        // Before a target exists only a deliberate fault throws non-ToolErrors; let it surface.
+        outcome = "internal-error";
+        throw caught;
+      }
+      error = isToolError(caught)
+        ? caught
+        : new ToolError(
+            ERROR_CODE.upstreamError,
+            `the answer of ${target?.server.host} could not be processed.`,
+          );
+      outcome = error.code;
+      const text = scrub(error.text, secretsOf(target));
+      result = { isError: true, content: [{ type: "text", text }] };
     }
-    if (deps.defects.has("no-origin")) {
-      return { content: [{ type: "text", text: output.text }], structuredContent: output.structured };
-    }
-    const origin = originOf(target);
-    return {
-      content: [{ type: "text", text: `${originLine(origin)}\n${output.text}` }],
-      structuredContent: { cluster: origin, ...output.structured },
-    };
-  } catch (caught) {
-    let err = caught;
-    if (!isToolError(err)) {
-      outcome = "internal-error";
-      // Before a target exists only a deliberate defect throws non-ToolErrors; let it surface.
-      if (!target) throw err;
-      err = new ToolError(
-        ERROR_CODE.upstreamError,
-        `the answer of ${target.server.host} could not be processed.`,
-      );
-    }
-    const toolError = err as ToolError;
-    outcome = toolError.code;
-    let text = scrub(toolError.text, secretsOf(target));
-    if (deps.defects.has("echo-token-in-errors") && target?.auth.kind === "token")
-      text += ` (token ${target.auth.token})`;
-    return { isError: true, content: [{ type: "text", text }] };
+    return deps.faults.result(result, { tool: input.tool.name, target, error });
   } finally {
     if (input.cancelled?.aborted) outcome = "cancelled";
     const line: Record<string, unknown> = {
@@ -101,24 +82,37 @@ export async function runCall(input: CallInput, deps: CallDeps): Promise<CallToo
       outcome,
       ms: Math.round(performance.now() - started),
     };
-    if (deps.defects.has("log-key") && target)
-      line.credential = target.auth.kind === "token" ? target.auth.token : target.auth.keyPem;
-    callLogger(deps.logger).info(line, "tool call");
+    callLogger(deps.logger).info(deps.faults.logLine(line, target), "tool call");
   }
 }
 
-async function resolveTarget(input: CallInput, deps: CallDeps): Promise<ClusterTarget> {
-  let raw = selectRawTuple(input.meta, input.headerLines, deps.defects);
-  if (raw.fields.size === 0 && deps.defects.has("ambient-kubeconfig")) {
-    raw = { source: "headers", fields: await ambientFields() };
+/** Arguments, upstream work and the successful result of a call whose target is valid. */
+async function serve(target: ClusterTarget, input: CallInput, deps: CallDeps): Promise<CallToolResult> {
+  const parsed = input.tool.args.safeParse(input.args ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ToolError(
+      ERROR_CODE.invalidArgument,
+      `argument "${issue?.path.join(".") || "?"}" of ${input.tool.name}: ${issue?.message ?? "invalid"}.`,
+    );
   }
+  const upstream = upstreamCaller(target, deps, input.cancelled);
+  let output: Awaited<ReturnType<ToolDefinition["run"]>>;
   try {
-    return validateTuple(raw, deps);
-  } catch (err) {
-    const fallback = raw.source === "meta" && deps.defects.has("meta-fallback-headers") && input.headerLines;
-    if (fallback) return validateTuple(fromHeaderLines(fallback, deps.defects), deps);
-    throw err;
+    output = await input.tool.run(parsed.data, upstream.kube);
+  } finally {
+    upstream.done();
   }
+  const origin = originOf(target);
+  return {
+    content: [{ type: "text", text: `${originLine(origin)}\n${output.text}` }],
+    structuredContent: { cluster: origin, ...output.structured },
+  };
+}
+
+async function resolveTarget(input: CallInput, deps: CallDeps): Promise<ClusterTarget> {
+  const source: CallSource = { meta: input.meta, headerLines: input.headerLines };
+  return deps.validateTuple(await deps.selectTuple(source), source);
 }
 
 /**
@@ -135,12 +129,12 @@ function upstreamCaller(
   const host = target.server.host;
   const secrets = secretsOf(target);
   const controller = new AbortController();
-  const timer = deps.defects.has("no-timeout")
-    ? undefined
-    : setTimeout(
+  const timer = Number.isFinite(deps.requestTimeoutMs)
+    ? setTimeout(
         () => controller.abort(new DOMException("upstream deadline passed", "TimeoutError")),
         deps.requestTimeoutMs,
-      );
+      )
+    : undefined;
   const onCancel = () => controller.abort(new DOMException("cancelled by the client", "AbortError"));
   cancelled?.addEventListener("abort", onCancel, { once: true });
   const signal = controller.signal;
@@ -151,7 +145,7 @@ function upstreamCaller(
     const dest = destination instanceof Promise ? await withSignal(destination, signal) : destination;
     const { client, release } = deps.pool.acquire(target);
     try {
-      const res = await kubeRequest(client, dest, req, signal, deps.defects);
+      const res = await kubeRequest(client, dest, req, signal, deps.faults);
       if (res.status >= 200 && res.status < 300) return res.body;
       throw mapStatus(res.status, res.body, host, secrets);
     } catch (err) {

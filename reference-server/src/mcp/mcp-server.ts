@@ -46,12 +46,8 @@ export function createMcpServer(deps: CallDeps): Server {
     const params = toolsCallParams(request.params);
     const tool = TOOLS.find((t) => t.name === params.name);
     if (!tool) {
-      if (deps.defects.has("unknown-tool-as-result")) {
-        return {
-          isError: true,
-          content: [{ type: "text" as const, text: "[invalid-argument] no such tool." }],
-        };
-      }
+      const result = deps.faults.unknownTool(undefined, params.name);
+      if (result) return result;
       throw new McpError(ErrorCode.InvalidParams, `Tool ${params.name} not found`);
     }
     const headerLines = extra.authInfo?.extra?.[CLUSTER_HEADER_LINES] as ClusterHeaderLines | undefined;

@@ -1,6 +1,5 @@
 import { Resolver as DnsResolver, lookup } from "node:dns/promises";
 import { isIP } from "node:net";
-import type { Defects } from "../defects.js";
 import { ToolError } from "../errors/tool-error.js";
 import { ERROR_CODE } from "../wire/constants.js";
 import { isAlwaysRefused, normalizeAddress } from "./address.js";
@@ -11,7 +10,6 @@ export type Resolver = (hostname: string) => Promise<string[]>;
 export interface NetworkPolicyOptions {
   readonly allowedServers: readonly string[] | undefined;
   readonly resolver?: Resolver;
-  readonly defects: Defects;
 }
 
 /** Where a call may connect: the address checked here is the one dialled (no second DNS answer). */
@@ -50,7 +48,7 @@ export class NetworkPolicy {
   private readonly allowlist: Allowlist | undefined;
   private readonly resolver: Resolver;
 
-  constructor(private readonly options: NetworkPolicyOptions) {
+  constructor(options: NetworkPolicyOptions) {
     this.allowlist = options.allowedServers?.length ? parseAllowlist(options.allowedServers) : undefined;
     this.resolver = options.resolver ?? systemResolver;
   }
@@ -65,7 +63,7 @@ export class NetworkPolicy {
     const port = server.port ? Number(server.port) : server.protocol === "http:" ? 80 : 443;
     if (isAlwaysRefused(hostname)) throw refusedAddress(server);
 
-    if (this.allowlist && !this.options.defects.has("ignore-allowlist") && !this.allowlist.hasCidrs) {
+    if (this.allowlist && !this.allowlist.hasCidrs) {
       if (!allowlistPermits(this.allowlist, hostname, port, [])) throw notAllowed(server);
     }
     if (isIP(hostname)) return this.decide(server, hostname, port, [hostname]);
@@ -87,7 +85,7 @@ export class NetworkPolicy {
 
   private decide(server: URL, hostname: string, port: number, addresses: string[]): Destination {
     if (addresses.some(isAlwaysRefused)) throw refusedAddress(server);
-    if (this.allowlist && !this.options.defects.has("ignore-allowlist")) {
+    if (this.allowlist) {
       if (!allowlistPermits(this.allowlist, hostname, port, addresses)) throw notAllowed(server);
     }
     const first = normalizeAddress(addresses[0] as string);

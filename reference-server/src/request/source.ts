@@ -1,4 +1,3 @@
-import type { Defects } from "../defects.js";
 import { ToolError } from "../errors/tool-error.js";
 import { ERROR_CODE, HEADER_NAMES, type HeaderName, META_PREFIX } from "../wire/constants.js";
 import type { ClusterHeaderLines } from "./raw-headers.js";
@@ -7,6 +6,13 @@ import type { ClusterHeaderLines } from "./raw-headers.js";
 export interface RawTuple {
   readonly source: "meta" | "headers";
   readonly fields: ReadonlyMap<HeaderName, string>;
+}
+
+/** What a call brings that can name its cluster. */
+export interface CallSource {
+  readonly meta: Record<string, unknown> | undefined;
+  /** Cluster header lines of the HTTP request that carried the call; undefined over stdio. */
+  readonly headerLines: ClusterHeaderLines | undefined;
 }
 
 const KNOWN = new Set<string>(HEADER_NAMES);
@@ -20,34 +26,18 @@ export function metaIsSource(meta: Record<string, unknown> | undefined): boolean
  * AH-SRC-1/2: `_meta` wins as a whole if it names any kubernetes-* key;
  * otherwise the headers of this very HTTP request. The two are never merged.
  */
-export function selectRawTuple(
-  meta: Record<string, unknown> | undefined,
-  headerLines: ClusterHeaderLines | undefined,
-  defects: Defects,
-): RawTuple {
-  if (metaIsSource(meta) && meta) {
-    let fromMeta: RawTuple;
-    try {
-      fromMeta = fromMetaObject(meta, defects);
-    } catch (err) {
-      if (defects.has("meta-fallback-headers") && headerLines) return fromHeaderLines(headerLines, defects);
-      throw err;
-    }
-    if (defects.has("merge-meta-headers") && headerLines)
-      return merge(fromMeta, fromHeaderLines(headerLines, defects));
-    return fromMeta;
-  }
-  return fromHeaderLines(headerLines ?? new Map(), defects);
+export function selectRawTuple(call: CallSource): RawTuple {
+  if (call.meta && metaIsSource(call.meta)) return fromMetaObject(call.meta);
+  return fromHeaderLines(call.headerLines ?? new Map());
 }
 
-function fromMetaObject(meta: Record<string, unknown>, defects: Defects): RawTuple {
+export function fromMetaObject(meta: Record<string, unknown>): RawTuple {
   const fields = new Map<HeaderName, string>();
   for (const [rawKey, value] of Object.entries(meta)) {
     const key = rawKey.toLowerCase();
     if (!KNOWN.has(key)) continue;
     const name = key as HeaderName;
     if (typeof value !== "string") {
-      if (defects.has("crash-on-non-string-meta")) throw new TypeError(`${String((value as string).trim())}`);
       throw new ToolError(
         ERROR_CODE.invalidHeader,
         `_meta key "${rawKey}" must be a string (AH-SRC-6), got ${value === null ? "null" : typeof value}.`,
@@ -64,14 +54,10 @@ function fromMetaObject(meta: Record<string, unknown>, defects: Defects): RawTup
   return { source: "meta", fields };
 }
 
-export function fromHeaderLines(lines: ClusterHeaderLines, defects: Defects): RawTuple {
+export function fromHeaderLines(lines: ClusterHeaderLines): RawTuple {
   const fields = new Map<HeaderName, string>();
   for (const [name, values] of lines) {
     const first = values[0] ?? "";
-    if (defects.has("first-duplicate-header")) {
-      fields.set(name, (first.split(",")[0] ?? "").trim());
-      continue;
-    }
     if (values.length > 1) {
       throw new ToolError(
         ERROR_CODE.invalidHeader,
@@ -89,10 +75,4 @@ export function fromHeaderLines(lines: ClusterHeaderLines, defects: Defects): Ra
     fields.set(name, first.trim());
   }
   return { source: "headers", fields };
-}
-
-function merge(primary: RawTuple, secondary: RawTuple): RawTuple {
-  const fields = new Map(secondary.fields);
-  for (const [k, v] of primary.fields) fields.set(k, v);
-  return { source: primary.source, fields };
 }

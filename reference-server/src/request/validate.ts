@@ -1,4 +1,3 @@
-import type { Defects } from "../defects.js";
 import { ToolError } from "../errors/tool-error.js";
 import { boundedMemo } from "../memo/bounded-memo.js";
 import { ERROR_CODE, HEADER, type HeaderName } from "../wire/constants.js";
@@ -9,7 +8,6 @@ import type { RawTuple } from "./source.js";
 export interface ValidationOptions {
   readonly allowPlainHttp: boolean;
   readonly allowInsecureTls: boolean;
-  readonly defects: Defects;
 }
 
 const missing = (name: HeaderName, why: string) =>
@@ -19,13 +17,8 @@ const invalid = (name: HeaderName, why: string) =>
 
 /** AH-HDR-*: turn one call's raw fields into a target, or throw a ToolError naming the field. */
 export function validateTuple(raw: RawTuple, options: ValidationOptions): ClusterTarget {
-  let f = raw.fields;
-  for (const [name, value] of f) {
-    if (value.trim() !== "") continue;
-    if (!options.defects.has("empty-value-as-missing")) throw invalid(name, "the value is empty.");
-    f = new Map([...f].filter(([, v]) => v.trim() !== ""));
-    break;
-  }
+  const f = raw.fields;
+  for (const [name, value] of f) if (value.trim() === "") throw invalid(name, "the value is empty.");
   const server = validateServer(f.get(HEADER.server), options);
   const insecure = validateInsecure(f.get(HEADER.insecureSkipTlsVerify), options);
   const caText = f.get(HEADER.certificateAuthorityData);
@@ -57,7 +50,7 @@ export function validateTuple(raw: RawTuple, options: ValidationOptions): Cluste
     caFingerprint = ca.fingerprint;
   }
 
-  const auth = validateAuth(f, options);
+  const auth = validateAuth(f);
   return { server, caPem, caFingerprint, insecureSkipTlsVerify: insecure, auth };
 }
 
@@ -92,7 +85,7 @@ function validateServer(value: string | undefined, options: ValidationOptions): 
     throw invalid(HEADER.server, "must be an absolute https:// URL (AH-HDR-1).");
   }
   if (url.protocol === "http:") {
-    if (!options.allowPlainHttp && !options.defects.has("accept-plain-http")) {
+    if (!options.allowPlainHttp) {
       throw invalid(
         HEADER.server,
         "plain http:// is refused; use https:// (the server was not started with --allow-plain-http) (AH-HDR-2).",
@@ -125,13 +118,13 @@ function validateInsecure(value: string | undefined, options: ValidationOptions)
 
 const TOKEN = /^[\x21-\x7e]+$/;
 
-function validateAuth(f: ReadonlyMap<HeaderName, string>, options: ValidationOptions): TokenAuth | CertAuth {
+function validateAuth(f: ReadonlyMap<HeaderName, string>): TokenAuth | CertAuth {
   const authz = f.get(HEADER.authorization);
   const cert = f.get(HEADER.clientCertificateData);
   const key = f.get(HEADER.clientKeyData);
   const hasCertPart = cert !== undefined || key !== undefined;
 
-  if (authz !== undefined && hasCertPart && !options.defects.has("accept-both-auth")) {
+  if (authz !== undefined && hasCertPart) {
     throw new ToolError(
       ERROR_CODE.conflictingHeaders,
       `"${HEADER.authorization}" and client certificate headers were both given; use exactly one authentication method (AH-HDR-4).`,

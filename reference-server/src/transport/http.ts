@@ -41,8 +41,6 @@ interface Post {
 interface Session {
   readonly transport: PostTransport;
   readonly server: McpServer;
-  /** Only ever set by the `remember-initialize-headers` defect. */
-  readonly initializeLines: ClusterHeaderLines | undefined;
   lastSeen: number;
 }
 
@@ -173,11 +171,12 @@ export class HttpFrontend {
     const post = await this.readMessages(req, res);
     if (!post) return;
     const { messages } = post;
-    const lines = clusterHeaderLines(req.rawHeaders);
-    if (this.refuseInitialize(messages, lines, res)) return;
-    if (hasInitialize(messages) && messages.length > 1)
+    const initialize = hasInitialize(messages);
+    const lines = this.linesOf(req, undefined, initialize);
+    if (initialize && this.refuseInitialize(lines, res)) return;
+    if (initialize && messages.length > 1)
       return jsonRpcError(res, 400, -32600, "Invalid Request: Only one initialization request is allowed");
-    if (!hasInitialize(messages) && !protocolVersionOk(req, res)) return;
+    if (!initialize && !protocolVersionOk(req, res)) return;
     this.stateless ??= this.connectedServer(undefined);
     const { transport } = await this.stateless;
     return this.answerCounted(transport, messages, lines, post.batch, res, undefined);
@@ -190,7 +189,6 @@ export class HttpFrontend {
     const post = await this.readMessages(req, res);
     if (!post) return;
     const { messages } = post;
-    let lines = clusterHeaderLines(req.rawHeaders);
     const initialize = hasInitialize(messages);
     if (initialize && session)
       return jsonRpcError(res, 400, -32600, "Invalid Request: Server already initialized");
@@ -204,28 +202,22 @@ export class HttpFrontend {
       // Map order is the LRU order the session cap evicts by.
       this.sessions.delete(sessionId as string);
       this.sessions.set(sessionId as string, session);
-      if (
-        lines.size === 0 &&
-        session.initializeLines &&
-        this.options.deps.defects.has("remember-initialize-headers")
-      )
-        lines = session.initializeLines;
+      const lines = this.linesOf(req, sessionId, false);
       return this.answerCounted(session.transport, messages, lines, post.batch, res, sessionId);
     }
     if (!initialize) return jsonRpcError(res, 400, -32000, "Bad Request: Mcp-Session-Id header is required");
-    if (this.refuseInitialize(messages, lines, res)) return;
+    const id = randomUUID();
+    const lines = this.linesOf(req, id, true);
+    if (this.refuseInitialize(lines, res)) return;
     if (!this.makeRoomForSession())
       return jsonRpcError(res, 503, -32000, "Too many sessions: every session has a call in flight");
 
-    const id = randomUUID();
     const { server, transport } = await this.connectedServer(id);
     transport.onclose = () => {
       this.sessions.delete(id);
       server.close().catch(() => {});
     };
-    const remembered =
-      this.options.deps.defects.has("remember-initialize-headers") && lines.size > 0 ? lines : undefined;
-    this.sessions.set(id, { transport, server, initializeLines: remembered, lastSeen: Date.now() });
+    this.sessions.set(id, { transport, server, lastSeen: Date.now() });
     return this.answerCounted(transport, messages, lines, post.batch, res, id);
   }
 
@@ -271,16 +263,23 @@ export class HttpFrontend {
     session?.transport.close().catch(() => {});
   }
 
-  /** Only the `require-headers-on-initialize` defect refuses; AH-LIFE-1 says initialize needs nothing. */
-  private refuseInitialize(
-    messages: readonly Incoming[],
-    lines: ClusterHeaderLines,
-    res: ServerResponse,
-  ): boolean {
-    if (!this.options.deps.defects.has("require-headers-on-initialize") || !hasInitialize(messages))
-      return false;
-    if (lines.size > 0) return false;
-    jsonRpcError(res, 400, -32000, "[missing-header] kubernetes-server is required");
+  /** The cluster header lines the calls of this POST see: its own (AH-SRC-3). */
+  private linesOf(
+    req: IncomingMessage,
+    sessionId: string | undefined,
+    initialize: boolean,
+  ): ClusterHeaderLines {
+    return this.options.deps.faults.callHeaderLines(clusterHeaderLines(req.rawHeaders), {
+      sessionId,
+      initialize,
+    });
+  }
+
+  /** AH-LIFE-1: initialize needs no cluster headers, so production never refuses one; a fault may. */
+  private refuseInitialize(lines: ClusterHeaderLines, res: ServerResponse): boolean {
+    const refusal = this.options.deps.faults.initialize(undefined, lines);
+    if (refusal === undefined) return false;
+    jsonRpcError(res, 400, -32000, refusal);
     return true;
   }
 

@@ -1,7 +1,7 @@
 import { Agent as HttpAgent } from "node:http";
 import { Agent as HttpsAgent } from "node:https";
 import { createSecureContext } from "node:tls";
-import type { Defects } from "../defects.js";
+import { type Faults, NO_FAULTS } from "../faults.js";
 import type { ClusterTarget } from "../request/cluster-target.js";
 
 /** A connection pool bound to one whole cluster tuple; its credentials never serve another tuple. */
@@ -18,7 +18,7 @@ export interface ClientPoolOptions {
   readonly maxSockets?: number;
   /** Idle connections kept by the whole pool (each tuple may always keep one). */
   readonly maxIdleSockets?: number;
-  readonly defects: Defects;
+  readonly faults?: Faults;
 }
 
 // 64 connections per tuple rather than 16: at 64 concurrent calls the API server spent
@@ -55,7 +55,7 @@ export class ClientPool {
       const client = { target, agent: createAgent(target, false, this.options) };
       return { client, release: () => client.agent.destroy() };
     }
-    const key = this.options.defects.has("cache-by-server") ? target.server.href : tupleKey(target);
+    const key = (this.options.faults ?? NO_FAULTS).poolKey(tupleKey(target), target);
     const existing = this.entries.get(key);
     if (existing) {
       this.entries.delete(key);
@@ -171,17 +171,22 @@ function createAgent(target: ClusterTarget, keepAlive: boolean, options: ClientP
     maxFreeSockets: 1,
   };
   if (target.server.protocol === "http:") return new HttpAgent(sockets);
-  const tls = {
-    // Setting `ca` replaces Node's bundled roots: only the supplied CA is trusted (AH-TLS-1).
-    ca: target.caPem,
-    ...(target.auth.kind === "cert" ? { cert: target.auth.certPem, key: target.auth.keyPem } : {}),
-  };
+  const tls = (options.faults ?? NO_FAULTS).tlsOptions(
+    {
+      // Setting `ca` replaces Node's bundled roots: only the supplied CA is trusted (AH-TLS-1).
+      ca: target.caPem,
+      ...(target.auth.kind === "cert" ? { cert: target.auth.certPem, key: target.auth.keyPem } : {}),
+      rejectUnauthorized: !target.insecureSkipTlsVerify,
+    },
+    target,
+  );
+  const { rejectUnauthorized, ...material } = tls;
   return new HttpsAgent({
     ...sockets,
-    ...tls,
+    ...material,
     // One TLS context per tuple, built once: without it every new connection parses the
     // CA bundle and key again (CPU, and native memory churn). Hostname checks are unchanged.
-    secureContext: createSecureContext(tls),
-    rejectUnauthorized: !target.insecureSkipTlsVerify && !options.defects.has("skip-tls-verify"),
+    secureContext: createSecureContext(material),
+    rejectUnauthorized,
   });
 }

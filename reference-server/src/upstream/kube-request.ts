@@ -2,8 +2,8 @@
 import http, { type IncomingMessage, type RequestOptions } from "node:http";
 import https from "node:https";
 import type { LookupFunction } from "node:net";
-import type { Defects } from "../defects.js";
 import { ToolError } from "../errors/tool-error.js";
+import { type Faults, NO_FAULTS } from "../faults.js";
 import type { Destination } from "../policy/network-policy.js";
 import { ERROR_CODE } from "../wire/constants.js";
 import type { UpstreamClient } from "./client-pool.js";
@@ -24,13 +24,11 @@ export interface KubeRequest {
 
 const MAX_BODY = 32 * 1024 * 1024;
 const DOT_SEGMENT = /(^|\/)\.\.?(\/|$)/;
-const MAX_REDIRECTS = 5;
 
 /** The exact header value sent upstream; AH-AUTH-1 says one scheme word and the token unchanged. */
-export function authorizationHeader(client: UpstreamClient, defects: Defects): string | undefined {
+export function authorizationHeader(client: UpstreamClient): string | undefined {
   const auth = client.target.auth;
-  if (auth.kind !== "token") return undefined;
-  return defects.has("bearer-bearer") ? `Bearer Bearer ${auth.token}` : `Bearer ${auth.token}`;
+  return auth.kind === "token" ? `Bearer ${auth.token}` : undefined;
 }
 
 export function buildPath(server: URL, req: KubeRequest): string {
@@ -51,92 +49,45 @@ export function buildPath(server: URL, req: KubeRequest): string {
   return `${prefix}${req.path}${qs ? `?${qs}` : ""}`;
 }
 
-/** Where one HTTP exchange goes; kept apart from URL objects, which cost more than the request on the hot path. */
-interface Hop {
-  readonly protocol: string;
-  readonly hostname: string;
-  readonly port: string | number;
-  readonly path: string;
-}
-
-function hopOf(url: URL): Hop {
-  return {
-    protocol: url.protocol,
-    hostname: url.hostname.replace(/^\[|\]$/g, ""),
-    port: url.port || (url.protocol === "http:" ? 80 : 443),
-    path: `${url.pathname}${url.search}`,
-  };
-}
-
 /**
- * One HTTP exchange with the API server. Never follows redirects (AH-NET-3): a 3xx is
- * returned to the caller, which reports it; the abort signal bounds the whole exchange.
+ * One HTTP exchange with the API server, dialled at the address the policy approved. Never
+ * follows redirects (AH-NET-3): a 3xx is returned to the caller, which reports it; the abort
+ * signal bounds the whole exchange.
  */
 export async function kubeRequest(
   client: UpstreamClient,
   destination: Destination,
   req: KubeRequest,
   signal: AbortSignal | undefined,
-  defects: Defects,
+  faults: Faults = NO_FAULTS,
 ): Promise<KubeResponse> {
   const server = client.target.server;
   const path = buildPath(server, req);
-  const first: Hop = {
-    protocol: server.protocol,
-    hostname: destination.hostname,
-    port: destination.port,
-    path,
-  };
-  let res = await exchange(client, first, destination, req, signal, defects);
-  if (!defects.has("follow-redirects")) return res;
-  let current = new URL(path, server);
-  for (let hops = 0; isRedirect(res.status) && res.location; hops++) {
-    if (hops >= MAX_REDIRECTS) break;
-    current = new URL(res.location, current);
-    res = await exchange(client, hopOf(current), undefined, req, signal, defects);
-  }
-  return res;
-}
-
-function isRedirect(status: number): boolean {
-  return status >= 300 && status < 400;
-}
-
-/** `destination` undefined only on the defect's redirect hops, which skip the policy entirely. */
-function exchange(
-  client: UpstreamClient,
-  hop: Hop,
-  destination: Destination | undefined,
-  req: KubeRequest,
-  signal: AbortSignal | undefined,
-  defects: Defects,
-): Promise<KubeResponse> {
   const payload = req.body === undefined ? undefined : Buffer.from(JSON.stringify(req.body));
   const headers: Record<string, string> = {
     Accept: "application/json",
     "User-Agent": "auth-headers-reference/0.1",
   };
-  const authorization = authorizationHeader(client, defects);
+  const authorization = faults.authorization(authorizationHeader(client), client.target);
   if (authorization) headers.Authorization = authorization;
   if (payload) {
     headers["Content-Type"] = "application/json";
     headers["Content-Length"] = String(payload.length);
   }
   const options: RequestOptions = {
-    protocol: hop.protocol,
-    hostname: hop.hostname,
-    port: hop.port,
+    protocol: server.protocol,
+    hostname: destination.hostname,
+    port: destination.port,
     method: req.method,
-    path: hop.path,
+    path,
     headers,
-    // The agent holds this tuple's TLS settings; a protocol switch (defect only) gets a fresh one.
-    agent: hop.protocol === client.target.server.protocol ? client.agent : undefined,
+    agent: client.agent,
     signal,
+    // Dial the address the policy approved, so a second DNS answer cannot redirect us.
+    lookup: pinnedLookup(destination),
   };
-  // Dial the address the policy approved, so a second DNS answer cannot redirect us.
-  if (destination) options.lookup = pinnedLookup(destination);
-  const send = hop.protocol === "http:" ? http.request : https.request;
-  return new Promise<KubeResponse>((resolve, reject) => {
+  const send = server.protocol === "http:" ? http.request : https.request;
+  const response = await new Promise<KubeResponse>((resolve, reject) => {
     const outgoing = send(options, (res) => {
       readBody(res).then(
         (text) =>
@@ -146,6 +97,15 @@ function exchange(
     });
     outgoing.on("error", reject);
     outgoing.end(payload);
+  });
+  // Building the exchange's URL costs more than the hook on the hot path; production has none.
+  if (faults.upstreamResponse === NO_FAULTS.upstreamResponse) return response;
+  return faults.upstreamResponse(response, {
+    client,
+    url: new URL(path, server),
+    request: req,
+    headers,
+    signal,
   });
 }
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Test-only launcher for faulty-server.ts (AUTH_HEADERS_DEFECT=<name>).
+// Test-only launcher for faulty-server.ts (AUTH_HEADERS_DEFECT=<name>[,<name>…]).
 import { register } from "tsx/esm/api";
 
 register();

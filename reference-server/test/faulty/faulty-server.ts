@@ -1,13 +1,16 @@
-// Test-only entry point: starts the reference server with ONE deliberate defect taken
-// from AUTH_HEADERS_DEFECT, so the conformance suite can prove each check can fail.
-// The production bin (src/main.ts → src/cli.ts) never passes defects.
+// Test-only entry point: the reference server with the deliberate defects named by
+// AUTH_HEADERS_DEFECT (one, or several comma-separated), so the conformance suite can prove
+// each check can fail. The production bin (src/main.ts → src/cli.ts) has no way to pass faults.
 import { parseCli } from "../../src/cli.js";
-import { DEFECT_NAMES, isDefectName } from "../../src/defects.js";
 import { run } from "../../src/run.js";
+import { faultsOf } from "./catalogue.js";
+import { DEFECT_NAMES, parseDefectList } from "./defect-names.js";
 
-const name = process.env.AUTH_HEADERS_DEFECT ?? "";
-if (!isDefectName(name)) {
-  process.stderr.write(`AUTH_HEADERS_DEFECT must be one of: ${DEFECT_NAMES.join(", ")}\n`);
+const parsed = parseDefectList(process.env.AUTH_HEADERS_DEFECT ?? "");
+if ("error" in parsed) {
+  process.stderr.write(
+    `${parsed.error}; AUTH_HEADERS_DEFECT must name one or more (comma-separated) of: ${DEFECT_NAMES.join(", ")}\n`,
+  );
   process.exit(2);
 }
-await run({ ...parseCli(process.argv.slice(2)), defects: new Set([name]) });
+await run({ ...parseCli(process.argv.slice(2)), faults: faultsOf(parsed.names) });

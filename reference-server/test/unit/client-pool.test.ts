@@ -10,7 +10,6 @@
 // most budget − 1 + (number of tuples) idle sockets (and never more than maxSockets per tuple).
 import type { Agent } from "node:https";
 import { afterEach, describe, expect, it } from "vitest";
-import { NO_DEFECTS } from "../../src/defects.js";
 import type { Destination } from "../../src/policy/network-policy.js";
 import type { ClusterTarget } from "../../src/request/cluster-target.js";
 import { clusterHeaderLines } from "../../src/request/raw-headers.js";
@@ -32,10 +31,9 @@ const heldApi = () => startHeldApiServer((fn) => cleanup.push(fn));
 
 function targetFor(server: string, token: string): ClusterTarget {
   const lines = clusterHeaderLines(Object.entries(tokenFields(server, token)).flat());
-  return validateTuple(selectRawTuple(undefined, lines, NO_DEFECTS), {
+  return validateTuple(selectRawTuple({ meta: undefined, headerLines: lines }), {
     allowPlainHttp: false,
     allowInsecureTls: false,
-    defects: NO_DEFECTS,
   });
 }
 
@@ -71,7 +69,7 @@ async function burst(pool: ClientPool, api: FakeApiServer, held: Held[], tokens:
       const { client, release } = pool.acquire(targetFor(api.url, token));
       agents.set(token, client.agent as Agent);
       requests.push(
-        kubeRequest(client, destination, { method: "GET", path: "/api/v1/namespaces" }, undefined, NO_DEFECTS)
+        kubeRequest(client, destination, { method: "GET", path: "/api/v1/namespaces" }, undefined)
           .then((r) => r.status)
           .finally(() => {
             release();
@@ -100,7 +98,7 @@ async function burst(pool: ClientPool, api: FakeApiServer, held: Held[], tokens:
 describe("client pool: pool-wide idle socket budget", () => {
   it("one tuple with 16 concurrent requests keeps 16 idle sockets; a second burst opens no connection", async () => {
     const { api, held } = await heldApi();
-    const pool = new ClientPool({ maxEntries: 8, idleMs: 60_000, defects: NO_DEFECTS });
+    const pool = new ClientPool({ maxEntries: 8, idleMs: 60_000 });
     cleanup.push(() => pool.close());
     expect(POOL_DEFAULTS).toEqual({ maxSockets: 64, maxIdleSockets: 64 });
 
@@ -132,7 +130,6 @@ describe("client pool: pool-wide idle socket budget", () => {
       maxEntries: 32,
       idleMs: 60_000,
       maxIdleSockets: BUDGET,
-      defects: NO_DEFECTS,
     });
     cleanup.push(() => pool.close());
     const tokens = Array.from({ length: TUPLES }, (_, i) => `tenant-${String(i).padStart(2, "0")}`);

@@ -1,11 +1,14 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseCli } from "../../src/cli.js";
-import { DEFECT_NAMES, type DefectName } from "../../src/defects.js";
 import { createReferenceServer } from "../../src/server.js";
 import { HEADER } from "../../src/wire/constants.js";
+import { faultsOf } from "../faulty/catalogue.js";
+import { composeFaults } from "../faulty/compose.js";
+import { DEFECT_NAMES, type DefectName } from "../faulty/defect-names.js";
+import { type PanicExit, panicOnBooleanInsecureFlag, panicOnNonStringMeta } from "../faulty/panic.js";
 import { call, codeOf, textOf } from "./helpers/call.js";
 import { LogCapture, loopbackResolver, testDeps } from "./helpers/deps.js";
 import { b64, certFields, TOKEN_A, TOKEN_B, tokenFields } from "./helpers/fixtures.js";
@@ -25,6 +28,22 @@ async function api(handler?: Handler): Promise<FakeApiServer> {
 }
 
 const d = (...names: DefectName[]) => testDeps({ defects: names });
+
+/** Stands in for fd 2 and process.exit in the panic defects; exit throws so the call stops there. */
+function panicStub(): PanicExit & { text: string; exits: number[] } {
+  const stub = {
+    text: "",
+    exits: [] as number[],
+    write: (t: string) => {
+      stub.text += t;
+    },
+    exit: (code: number): never => {
+      stub.exits.push(code);
+      throw new Error(`exit ${code}`);
+    },
+  };
+  return stub;
+}
 
 /** Each entry: the same scenario without and with the defect must differ. */
 describe("every defect changes observable behaviour", () => {
@@ -157,7 +176,7 @@ current-context: x
       port: 0,
       resolver: loopbackResolver,
       logDestination: new LogCapture(),
-      defects: new Set(defects),
+      faults: faultsOf(defects),
     });
     const url = await server.listen();
     cleanup.push(() => server.close());
@@ -245,6 +264,111 @@ current-context: x
     expect((await bad.callTool("no_such_tool")).isError).toBe(true);
   });
 
+  defect("jsonrpc-header-errors", async () => {
+    const bad = { headers: { ...tokenFields("https://127.0.0.1:1"), [HEADER.authorization]: "Basic x" } };
+    expect(codeOf(await call(testDeps(), bad))).toBe("invalid-header");
+    const thrown = await call(d("jsonrpc-header-errors"), bad).then(
+      () => undefined,
+      (e: { code?: number; message?: string }) => e,
+    );
+    expect(thrown?.code).toBe(-32602);
+    expect(thrown?.message).toMatch(/^\[invalid-header\] "kubernetes-authorization"/);
+    // Through the SDK the same error is a JSON-RPC error whose message is that text.
+    const c = await sessionScenario(["jsonrpc-header-errors"], {});
+    c.setHeaders({});
+    await expect(c.callTool("namespaces_list")).rejects.toMatchObject({
+      code: -32602,
+      message: expect.stringContaining(`"${HEADER.server}" is required`),
+    });
+    // Failures after validation keep their isError result.
+    const a = await api((_req, res) => json(res, 401, { message: "Unauthorized" }));
+    expect(codeOf(await call(d("jsonrpc-header-errors"), { headers: tokenFields(a.url) }))).toBe(
+      "unauthorized",
+    );
+  });
+
+  defect("panic-on-non-string-meta", async () => {
+    const a = await api();
+    const spec = { meta: { ...tokenFields(a.url), [HEADER.server]: 42 } };
+    expect(codeOf(await call(testDeps(), spec))).toBe("invalid-header");
+    const out = panicStub();
+    await expect(
+      call(testDeps({ faults: composeFaults([panicOnNonStringMeta(out)]) }), spec),
+    ).rejects.toThrow("exit 2");
+    expect(out.text).toMatch(/^panic: interface conversion: interface \{\} is float64, not string\n/);
+    expect(out.text).toContain("goroutine 1 [running]:");
+    // Unknown kubernetes-* keys count too, as they would for a provider that asserts every one.
+    const other = panicStub();
+    const deps = testDeps({ faults: composeFaults([panicOnNonStringMeta(other)]) });
+    await expect(
+      call(deps, { meta: { ...tokenFields(a.url), "kubernetes-context": null } }),
+    ).rejects.toThrow();
+    expect(other.text).toContain("interface {} is nil, not string");
+    expect(a.seen).toHaveLength(0);
+  });
+
+  defect("panic-on-boolean-insecure-flag", async () => {
+    const a = await api();
+    const flag = (v: unknown) => ({ meta: { ...tokenFields(a.url), [HEADER.insecureSkipTlsVerify]: v } });
+    const out = panicStub();
+    const deps = testDeps({ faults: composeFaults([panicOnBooleanInsecureFlag(out)]) });
+    expect(codeOf(await call(testDeps(), flag(true)))).toBe("invalid-header");
+    await expect(call(deps, flag(true))).rejects.toThrow("exit 2");
+    expect(out.text).toMatch(/^panic: interface conversion: interface \{\} is bool, not string\n/);
+    // Any other non-string value is still refused properly, naming the key.
+    const r = await call(deps, flag(1));
+    expect(codeOf(r)).toBe("invalid-header");
+    expect(textOf(r)).toContain(HEADER.insecureSkipTlsVerify);
+    expect(out.exits).toEqual([2]);
+  });
+
+  defect("pool-key-without-ca", async () => {
+    const a = await api();
+    for (const [deps, second] of [
+      [testDeps(), "tls-verification-failed"],
+      [d("pool-key-without-ca"), "ok"],
+    ] as const) {
+      expect(codeOf(await call(deps, { headers: tokenFields(a.url) }))).toBe("ok");
+      // ca-b did not sign the server: only a connection verified with ca-a can make this succeed.
+      expect(codeOf(await call(deps, { headers: tokenFields(a.url, TOKEN_A, "ca-b.crt") }))).toBe(second);
+    }
+  });
+
+  defect("insecure-false-as-true", async () => {
+    const a = await api();
+    const falseWrongCa = {
+      ...tokenFields(a.url, TOKEN_A, "ca-b.crt"),
+      [HEADER.insecureSkipTlsVerify]: "false",
+    };
+    expect(codeOf(await call(testDeps(), { headers: falseWrongCa }))).toBe("tls-verification-failed");
+    expect(codeOf(await call(d("insecure-false-as-true"), { headers: falseWrongCa }))).toBe("ok");
+    // "true" keeps its rules: refused without the opt-in, and with a CA even with it.
+    const trueWithCa = { ...tokenFields(a.url), [HEADER.insecureSkipTlsVerify]: "true" };
+    expect(codeOf(await call(d("insecure-false-as-true"), { headers: trueWithCa }))).toBe("invalid-header");
+    const optIn = testDeps({ defects: ["insecure-false-as-true"], allowInsecureTls: true });
+    expect(codeOf(await call(optIn, { headers: trueWithCa }))).toBe("conflicting-headers");
+  });
+
+  defect("redirect-wrong-code", async () => {
+    const canary = await api();
+    const front = await api((_req, res) => res.writeHead(307, { location: canary.url }).end());
+    expect(codeOf(await call(testDeps(), { headers: tokenFields(front.url) }))).toBe("upstream-error");
+    expect(codeOf(await call(d("redirect-wrong-code"), { headers: tokenFields(front.url) }))).toBe(
+      "unreachable",
+    );
+    expect(front.seen).toHaveLength(2);
+    expect(canary.seen).toHaveLength(0);
+  });
+
+  defect("meta-case-duplicate-last-wins", async () => {
+    const a = await api();
+    const { [HEADER.server]: _server, ...rest } = tokenFields(a.url);
+    const twice = { [HEADER.server]: "https://127.0.0.1:1", ...rest, "Kubernetes-Server": a.url };
+    expect(codeOf(await call(testDeps(), { meta: twice }))).toBe("invalid-header");
+    expect(codeOf(await call(d("meta-case-duplicate-last-wins"), { meta: twice }))).toBe("ok");
+    expect(a.seen).toHaveLength(1);
+  });
+
   it("covers every defect name", () => {
     expect([...covered].sort()).toEqual([...DEFECT_NAMES].sort());
   });
@@ -257,10 +381,19 @@ describe("the production CLI cannot enable defects", () => {
     expect(o.allowedServers).toEqual(["127.0.0.2", "10.0.0.0/8"]);
   });
 
-  it("src/cli.ts and src/main.ts never mention defects", () => {
+  it("src/cli.ts and src/main.ts never mention defects or faults", () => {
     for (const f of ["reference-server/src/cli.ts", "reference-server/src/main.ts"]) {
       const code = readFileSync(join(ROOT, f), "utf8").replace(/\/\/.*|\/\*[\s\S]*?\*\//g, "");
-      expect(code).not.toMatch(/defect/i);
+      expect(code).not.toMatch(/\bdefects?\b|\bfaults?\b|faulty/i);
+    }
+  });
+
+  it("no production module names a defect: their behaviour lives in test/faulty only", () => {
+    const files = readdirSync(join(ROOT, "reference-server/src"), { recursive: true, encoding: "utf8" });
+    for (const f of files.filter((n) => n.endsWith(".ts"))) {
+      const code = readFileSync(join(ROOT, "reference-server/src", f), "utf8");
+      for (const name of DEFECT_NAMES) expect(code, `${f} names ${name}`).not.toContain(`"${name}"`);
+      expect(code, f).not.toMatch(/defects?\.(has|ts)|AUTH_HEADERS_DEFECT/);
     }
   });
 
@@ -295,5 +428,42 @@ describe("the production CLI cannot enable defects", () => {
       AUTH_HEADERS_DEFECT: "nope",
     });
     expect(faulty.code).toBe(2);
+    const oneUnknown = await runToExit("reference-server/test/faulty/faulty-server.js", [], {
+      AUTH_HEADERS_DEFECT: "bearer-bearer,nope",
+    });
+    expect(oneUnknown.code).toBe(2);
+    expect(oneUnknown.err).toContain('unknown defect "nope"');
+    expect(oneUnknown.err).toContain(DEFECT_NAMES.join(", "));
+  });
+
+  it("the faulty launcher takes several comma-separated defects at once", async () => {
+    const a = await api();
+    const faulty = await spawnServer("reference-server/test/faulty/faulty-server.js", [], {
+      AUTH_HEADERS_DEFECT: "bearer-bearer, no-origin",
+    });
+    cleanup.push(() => faulty.stop());
+    const c = await connectClient(faulty.url, {});
+    cleanup.push(() => c.close());
+    c.setHeaders(tokenFields(a.url));
+    const r = await c.callTool("namespaces_list");
+    expect(a.seen.map((s) => s.authorization)).toEqual([`Bearer Bearer ${TOKEN_A}`]);
+    expect(r.structuredContent?.cluster).toBeUndefined();
+  });
+
+  it("a panic defect ends the faulty process with status 2 and a Go panic on stderr", async () => {
+    const a = await api();
+    const faulty = await spawnServer("reference-server/test/faulty/faulty-server.js", [], {
+      AUTH_HEADERS_DEFECT: "panic-on-non-string-meta",
+    });
+    cleanup.push(() => faulty.stop());
+    const exited = new Promise<number | null>((r) => faulty.child.once("exit", (code) => r(code)));
+    const c = await connectClient(faulty.url, {});
+    await expect(
+      c.callTool("namespaces_list", {}, { ...tokenFields(a.url), [HEADER.server]: 42 }),
+    ).rejects.toThrow();
+    expect(await exited).toBe(2);
+    expect(faulty.stderr()).toContain("panic: interface conversion: interface {} is float64, not string");
+    expect(faulty.stderr()).toContain("goroutine 1 [running]:");
+    expect(a.seen).toHaveLength(0);
   });
 });

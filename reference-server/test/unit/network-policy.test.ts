@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { NO_DEFECTS } from "../../src/defects.js";
 import { ToolError } from "../../src/errors/tool-error.js";
 import { isAlwaysRefused } from "../../src/policy/address.js";
 import { parseAllowlist } from "../../src/policy/allowlist.js";
@@ -7,11 +6,10 @@ import { NetworkPolicy, systemResolver } from "../../src/policy/network-policy.j
 import { ERROR_CODE } from "../../src/wire/constants.js";
 import { loopbackResolver } from "./helpers/deps.js";
 
-function policy(allowedServers?: string[], defects = NO_DEFECTS) {
+function policy(allowedServers?: string[]) {
   const lookups: string[] = [];
   const p = new NetworkPolicy({
     allowedServers,
-    defects,
     resolver: async (h) => {
       lookups.push(h);
       return loopbackResolver(h);
@@ -130,12 +128,6 @@ describe("allowlist (AH-NET-1)", () => {
     const { p, lookups } = policy(["127.0.0.2"]);
     expect(await codeOf(p, "https://localhost:6443")).toBe(ERROR_CODE.serverNotAllowed);
     expect(lookups).toEqual([]);
-  });
-
-  it("ignore-allowlist defect lets other servers through", async () => {
-    expect(
-      await codeOf(policy(["127.0.0.2"], new Set(["ignore-allowlist"])).p, "https://127.0.0.3:6443"),
-    ).toBe("allowed");
   });
 });
 

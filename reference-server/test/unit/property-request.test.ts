@@ -10,13 +10,15 @@ import {
   fuzzCase,
   secretsOf,
 } from "../../../harness/src/fuzz/arbitraries.js";
-import { type DefectName, type Defects, NO_DEFECTS } from "../../src/defects.js";
 import { ToolError } from "../../src/errors/tool-error.js";
+import { type Faults, NO_FAULTS } from "../../src/faults.js";
 import type { ClusterTarget } from "../../src/request/cluster-target.js";
 import { clusterHeaderLines } from "../../src/request/raw-headers.js";
 import { selectRawTuple } from "../../src/request/source.js";
 import { validateTuple } from "../../src/request/validate.js";
 import { ERROR_CODE, HEADER_NAMES } from "../../src/wire/constants.js";
+import { faultsOf } from "../faulty/catalogue.js";
+import type { DefectName } from "../faulty/defect-names.js";
 import { b64, TOKEN_A, TOKEN_B } from "./helpers/fixtures.js";
 import { fuzzSeed } from "./helpers/seed.js";
 
@@ -45,12 +47,14 @@ type Outcome = { ok: true; target: ClusterTarget } | { ok: false; error: ToolErr
 function parse(
   c: FuzzCase,
   options: { allowPlainHttp: boolean; allowInsecureTls: boolean },
-  defects: Defects = NO_DEFECTS,
+  faults: Faults = NO_FAULTS,
 ): Outcome {
   try {
-    const lines = clusterHeaderLines(c.headers.flat());
-    const raw = selectRawTuple(c.meta, lines, defects);
-    return { ok: true, target: validateTuple(raw, { ...options, defects }) };
+    const call = { meta: c.meta, headerLines: clusterHeaderLines(c.headers.flat()) };
+    const raw = faults.selectTuple(selectRawTuple)(call);
+    if (raw instanceof Promise) throw new Error("the parser faults of this test are synchronous");
+    const validate = faults.validateTuple((r) => validateTuple(r, options));
+    return { ok: true, target: validate(raw, call) };
   } catch (err) {
     if (err instanceof ToolError) return { ok: false, error: err };
     throw new Error(`not a ToolError: ${(err as Error)?.constructor?.name}: ${(err as Error)?.message}`);
@@ -171,9 +175,9 @@ describe("request parser properties (fast-check)", () => {
   // The properties can fail: with a parser defect, fast-check finds a counterexample.
   for (const defect of ["crash-on-non-string-meta", "first-duplicate-header"] as DefectName[]) {
     it(`finds a counterexample when the parser has the defect ${defect}`, () => {
-      const defects = new Set([defect]);
+      const faults = faultsOf([defect]);
       const expectRefusal = (c: FuzzCase) => {
-        const o = parse(c, strict, defects);
+        const o = parse(c, strict, faults);
         checkOutcome(c, o);
         // the same case must be refused by the defect-free parser whenever it is refused there
         const clean = parse(c, strict);

@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { type DefectName, NO_DEFECTS } from "../../src/defects.js";
 import { ToolError } from "../../src/errors/tool-error.js";
 import { clusterHeaderLines } from "../../src/request/raw-headers.js";
 import { selectRawTuple } from "../../src/request/source.js";
@@ -8,7 +7,7 @@ import { ERROR_CODE, HEADER } from "../../src/wire/constants.js";
 import { b64, certFields, TOKEN_A, tokenFields } from "./helpers/fixtures.js";
 
 const SERVER = "https://127.0.0.1:6443";
-const opts = { allowPlainHttp: false, allowInsecureTls: false, defects: NO_DEFECTS };
+const opts = { allowPlainHttp: false, allowInsecureTls: false };
 
 function raw(fields: Record<string, string>): string[] {
   return Object.entries(fields).flat();
@@ -17,16 +16,11 @@ function raw(fields: Record<string, string>): string[] {
 function fromHeaders(fields: Record<string, string> | string[], o: Partial<typeof opts> = {}) {
   const rawHeaders = Array.isArray(fields) ? fields : raw(fields);
   const all = { ...opts, ...o };
-  return validateTuple(selectRawTuple(undefined, clusterHeaderLines(rawHeaders), all.defects), all);
+  return validateTuple(selectRawTuple({ meta: undefined, headerLines: clusterHeaderLines(rawHeaders) }), all);
 }
 
-function fromMeta(
-  meta: Record<string, unknown>,
-  headers: Record<string, string> = {},
-  defects: DefectName[] = [],
-) {
-  const d = new Set(defects);
-  return validateTuple(selectRawTuple(meta, clusterHeaderLines(raw(headers)), d), { ...opts, defects: d });
+function fromMeta(meta: Record<string, unknown>, headers: Record<string, string> = {}) {
+  return validateTuple(selectRawTuple({ meta, headerLines: clusterHeaderLines(raw(headers)) }), opts);
 }
 
 function errorOf(fn: () => unknown): ToolError {

@@ -1,6 +1,5 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { NO_DEFECTS } from "../../src/defects.js";
 import { scrub } from "../../src/errors/scrub.js";
 import { ToolError } from "../../src/errors/tool-error.js";
 import { mapTransportError } from "../../src/errors/upstream-errors.js";
@@ -17,10 +16,10 @@ import { LogCapture, testDeps } from "./helpers/deps.js";
 import { certFields, pem, TOKEN_A, tokenFields } from "./helpers/fixtures.js";
 import { json, startFakeApiServer } from "./helpers/https-upstream.js";
 
-const opts = { allowPlainHttp: false, allowInsecureTls: false, defects: NO_DEFECTS };
+const opts = { allowPlainHttp: false, allowInsecureTls: false };
 const target = (fields: Record<string, string>) =>
   validateTuple(
-    selectRawTuple(undefined, clusterHeaderLines(Object.entries(fields).flat()), NO_DEFECTS),
+    selectRawTuple({ meta: undefined, headerLines: clusterHeaderLines(Object.entries(fields).flat()) }),
     opts,
   );
 
@@ -65,9 +64,7 @@ describe("upstream request building", () => {
           ...tokenFields("https://127.0.0.1:6443"),
           [HEADER.authorization]: `Bearer ${token}`,
         });
-        expect(authorizationHeader({ target: t, agent: undefined as never }, NO_DEFECTS)).toBe(
-          `Bearer ${token}`,
-        );
+        expect(authorizationHeader({ target: t, agent: undefined as never })).toBe(`Bearer ${token}`);
       }),
     );
   });
@@ -144,7 +141,7 @@ describe("upstream request building", () => {
 
   it("no Authorization with a client certificate", () => {
     const t = target(certFields("https://127.0.0.1:6443"));
-    expect(authorizationHeader({ target: t, agent: undefined as never }, NO_DEFECTS)).toBeUndefined();
+    expect(authorizationHeader({ target: t, agent: undefined as never })).toBeUndefined();
   });
 });
 
@@ -164,7 +161,7 @@ describe("client pool", () => {
   });
 
   it("expires idle entries, but never one in use", () => {
-    const pool = new ClientPool({ maxEntries: 4, idleMs: 1000, defects: NO_DEFECTS });
+    const pool = new ClientPool({ maxEntries: 4, idleMs: 1000 });
     const a = pool.acquire(target(tokenFields("https://127.0.0.1:6443", "a")));
     const b = pool.acquire(target(tokenFields("https://127.0.0.1:6443", "b")));
     b.release();

@@ -1,9 +1,12 @@
 import { Writable } from "node:stream";
+import { createCallDeps } from "../../../src/call/call-deps.js";
 import type { CallDeps } from "../../../src/call/run-call.js";
-import { type DefectName, NO_DEFECTS } from "../../../src/defects.js";
+import { type Faults, NO_FAULTS } from "../../../src/faults.js";
 import { createLogger } from "../../../src/log/logger.js";
 import { NetworkPolicy, type Resolver } from "../../../src/policy/network-policy.js";
 import { ClientPool } from "../../../src/upstream/client-pool.js";
+import { faultsOf } from "../../faulty/catalogue.js";
+import type { DefectName } from "../../faulty/defect-names.js";
 
 export class LogCapture extends Writable {
   readonly chunks: string[] = [];
@@ -31,6 +34,8 @@ export const loopbackResolver: Resolver = async (host) => {
 
 export interface TestDepsOptions {
   defects?: DefectName[];
+  /** Faults of a defect built with test stand-ins (e.g. the panic defects' exit); after `defects`. */
+  faults?: Faults;
   allowedServers?: string[];
   allowPlainHttp?: boolean;
   allowInsecureTls?: boolean;
@@ -38,17 +43,25 @@ export interface TestDepsOptions {
   poolMaxEntries?: number;
 }
 
+/** Call dependencies as the server builds them (settings hook included), logging into `log`. */
 export function testDeps(o: TestDepsOptions = {}): CallDeps & { log: LogCapture; pool: ClientPool } {
-  const defects = o.defects ? new Set(o.defects) : NO_DEFECTS;
-  const log = new LogCapture();
-  return {
-    log,
-    policy: new NetworkPolicy({ allowedServers: o.allowedServers, resolver: loopbackResolver, defects }),
-    pool: new ClientPool({ maxEntries: o.poolMaxEntries ?? 8, idleMs: 60_000, defects }),
-    logger: createLogger("info", log),
-    requestTimeoutMs: o.requestTimeoutMs ?? 2000,
+  const faults = o.faults ?? (o.defects ? faultsOf(o.defects) : NO_FAULTS);
+  const settings = faults.settings({
+    allowedServers: o.allowedServers,
     allowPlainHttp: o.allowPlainHttp ?? false,
     allowInsecureTls: o.allowInsecureTls ?? false,
-    defects,
-  };
+    requestTimeoutMs: o.requestTimeoutMs ?? 2000,
+  });
+  const log = new LogCapture();
+  const pool = new ClientPool({ maxEntries: o.poolMaxEntries ?? 8, idleMs: 60_000, faults });
+  const deps = createCallDeps({
+    policy: new NetworkPolicy({ allowedServers: settings.allowedServers, resolver: loopbackResolver }),
+    pool,
+    logger: createLogger("info", log),
+    requestTimeoutMs: settings.requestTimeoutMs ?? 2000,
+    allowPlainHttp: settings.allowPlainHttp ?? false,
+    allowInsecureTls: settings.allowInsecureTls ?? false,
+    faults,
+  });
+  return { ...deps, log, pool };
 }

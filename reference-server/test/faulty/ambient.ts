@@ -1,9 +1,10 @@
-// Only reachable through the `ambient-kubeconfig` defect: it demonstrates the forbidden
-// fallback (AH-SRC-4) so the conformance suite can prove it catches it.
+// ambient-kubeconfig: with no tuple at all, falls back to KUBECONFIG / ~/.kube/config, the
+// forbidden fallback of AH-SRC-4.
 import { readFileSync } from "node:fs";
-import { HEADER, type HeaderName } from "../wire/constants.js";
+import type { Faults } from "../../src/faults.js";
+import { HEADER, type HeaderName } from "../../src/wire/constants.js";
 
-export async function ambientFields(): Promise<Map<HeaderName, string>> {
+async function ambientFields(): Promise<Map<HeaderName, string>> {
   const { KubeConfig } = await import("@kubernetes/client-node");
   const kc = new KubeConfig();
   kc.loadFromDefault();
@@ -20,3 +21,10 @@ export async function ambientFields(): Promise<Map<HeaderName, string>> {
   if (user?.keyData) fields.set(HEADER.clientKeyData, user.keyData);
   return fields;
 }
+
+export const ambientKubeconfig: Partial<Faults> = {
+  selectTuple: (select) => async (call) => {
+    const raw = await select(call);
+    return raw.fields.size === 0 ? { source: "headers", fields: await ambientFields() } : raw;
+  },
+};

@@ -1,0 +1,33 @@
+import { type Faults, NO_FAULTS } from "../faults.js";
+import type { Logger } from "../log/logger.js";
+import type { NetworkPolicy } from "../policy/network-policy.js";
+import { selectRawTuple } from "../request/source.js";
+import { type ValidationOptions, validateTuple } from "../request/validate.js";
+import type { ClientPool } from "../upstream/client-pool.js";
+import type { CallDeps } from "./run-call.js";
+
+export interface CallDepsOptions extends ValidationOptions {
+  readonly policy: NetworkPolicy;
+  readonly pool: ClientPool;
+  readonly logger: Logger;
+  readonly requestTimeoutMs: number;
+  readonly faults?: Faults;
+}
+
+/** What every call needs, with the faults wrapped around selection and validation once, not per call. */
+export function createCallDeps(o: CallDepsOptions): CallDeps {
+  const faults = o.faults ?? NO_FAULTS;
+  const validation: ValidationOptions = {
+    allowPlainHttp: o.allowPlainHttp,
+    allowInsecureTls: o.allowInsecureTls,
+  };
+  return {
+    policy: o.policy,
+    pool: o.pool,
+    logger: o.logger,
+    requestTimeoutMs: o.requestTimeoutMs,
+    selectTuple: faults.selectTuple(selectRawTuple),
+    validateTuple: faults.validateTuple((raw) => validateTuple(raw, validation)),
+    faults,
+  };
+}

@@ -1,0 +1,71 @@
+// Name → behaviour of every defect, and the Faults of a list of them.
+import type { Faults } from "../../src/faults.js";
+import { ambientKubeconfig } from "./ambient.js";
+import { composeFaults } from "./compose.js";
+import type { DefectName } from "./defect-names.js";
+import { echoTokenInErrors, logKey } from "./leaks.js";
+import {
+  jsonrpcHeaderErrors,
+  noOrigin,
+  rememberInitializeHeaders,
+  requireHeadersOnInitialize,
+  unknownToolAsResult,
+} from "./lifecycle.js";
+import { ignoreAllowlist, noTimeout } from "./limits.js";
+import {
+  crashOnNonStringMeta,
+  mergeMetaHeaders,
+  metaCaseDuplicateLastWins,
+  metaFallbackHeaders,
+} from "./meta-source.js";
+import { panicOnBooleanInsecureFlag, panicOnNonStringMeta } from "./panic.js";
+import { followRedirects, redirectWrongCode } from "./redirects.js";
+import {
+  bearerBearer,
+  cacheByServer,
+  insecureFalseAsTrue,
+  poolKeyWithoutCa,
+  skipTlsVerify,
+} from "./upstream-identity.js";
+import { acceptBothAuth, acceptPlainHttp, emptyValueAsMissing, firstDuplicateHeader } from "./validation.js";
+
+/** A function where the defect keeps state (per server) or takes test stand-ins. */
+const DEFECTS: Record<DefectName, Partial<Faults> | (() => Partial<Faults>)> = {
+  "bearer-bearer": bearerBearer,
+  "skip-tls-verify": skipTlsVerify,
+  "cache-by-server": cacheByServer,
+  "ambient-kubeconfig": ambientKubeconfig,
+  "merge-meta-headers": mergeMetaHeaders,
+  "meta-fallback-headers": metaFallbackHeaders,
+  "follow-redirects": followRedirects,
+  "echo-token-in-errors": echoTokenInErrors,
+  "log-key": logKey,
+  "accept-plain-http": acceptPlainHttp,
+  "accept-both-auth": acceptBothAuth,
+  "remember-initialize-headers": rememberInitializeHeaders,
+  "require-headers-on-initialize": requireHeadersOnInitialize,
+  "crash-on-non-string-meta": crashOnNonStringMeta,
+  "no-timeout": noTimeout,
+  "ignore-allowlist": ignoreAllowlist,
+  "first-duplicate-header": firstDuplicateHeader,
+  "no-origin": noOrigin,
+  "empty-value-as-missing": emptyValueAsMissing,
+  "unknown-tool-as-result": unknownToolAsResult,
+  "jsonrpc-header-errors": jsonrpcHeaderErrors,
+  "panic-on-non-string-meta": () => panicOnNonStringMeta(),
+  "panic-on-boolean-insecure-flag": () => panicOnBooleanInsecureFlag(),
+  "pool-key-without-ca": poolKeyWithoutCa,
+  "insecure-false-as-true": insecureFalseAsTrue,
+  "redirect-wrong-code": redirectWrongCode,
+  "meta-case-duplicate-last-wins": metaCaseDuplicateLastWins,
+};
+
+export function defectFaults(name: DefectName): Partial<Faults> {
+  const d = DEFECTS[name];
+  return typeof d === "function" ? d() : d;
+}
+
+/** The faults of several defects at once, in the order given. */
+export function faultsOf(names: readonly DefectName[]): Faults {
+  return composeFaults(names.map(defectFaults));
+}

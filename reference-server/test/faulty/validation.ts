@@ -1,0 +1,44 @@
+// Defects in refusing values before any connection (AH-HDR, AH-SRC-6).
+import type { Faults } from "../../src/faults.js";
+import type { RawTuple } from "../../src/request/source.js";
+import { HEADER, type HeaderName } from "../../src/wire/constants.js";
+
+function without(raw: RawTuple, drop: (name: HeaderName, value: string) => boolean): RawTuple {
+  return { source: raw.source, fields: new Map([...raw.fields].filter(([k, v]) => !drop(k, v))) };
+}
+
+/** accept-plain-http: `http://` servers without --allow-plain-http (AH-HDR-2). */
+export const acceptPlainHttp: Partial<Faults> = {
+  settings: (options) => ({ ...options, allowPlainHttp: true }),
+};
+
+/** accept-both-auth: a token and a client certificate together; the token is used (AH-HDR-4). */
+export const acceptBothAuth: Partial<Faults> = {
+  validateTuple: (validate) => (raw, call) =>
+    validate(
+      raw.fields.has(HEADER.authorization)
+        ? without(raw, (k) => k === HEADER.clientCertificateData || k === HEADER.clientKeyData)
+        : raw,
+      call,
+    ),
+};
+
+/** empty-value-as-missing: an empty value is treated as absent (AH-HDR-11). */
+export const emptyValueAsMissing: Partial<Faults> = {
+  validateTuple: (validate) => (raw, call) =>
+    validate(
+      without(raw, (_k, v) => v.trim() === ""),
+      call,
+    ),
+};
+
+/** first-duplicate-header: the first of repeated or comma-joined header values is used (AH-HDR-8). */
+export const firstDuplicateHeader: Partial<Faults> = {
+  selectTuple: (select) => (call) => {
+    if (!call.headerLines) return select(call);
+    const lines = new Map<HeaderName, string[]>();
+    for (const [name, values] of call.headerLines)
+      lines.set(name, [((values[0] ?? "").split(",")[0] ?? "").trim()]);
+    return select({ ...call, headerLines: lines });
+  },
+};
