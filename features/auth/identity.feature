@@ -4,7 +4,7 @@ Feature: The API server sees exactly the caller's identity
   "Authorization: Bearer <token>", a client certificate in the TLS handshake.
   The audit log of the API server is the oracle.
 
-  @AH-AUTH-1 @AH-SRC-1
+  @AH-AUTH-1 @AH-SRC-1 @AH-SEC-1
   Scenario: A token identity reaches the API server as itself
     Given a token identity alice on cluster A
     And an MCP session
@@ -13,7 +13,7 @@ Feature: The API server sees exactly the caller's identity
     And the audit log of cluster A shows alice making a successful request
     And no minted credential appears in the result
 
-  @AH-AUTH-2 @AH-SRC-1
+  @AH-AUTH-2 @AH-SRC-1 @AH-SEC-1
   Scenario: A client-certificate identity reaches the API server as itself
     Given a client-certificate identity carol on cluster A
     And an MCP session
@@ -22,7 +22,7 @@ Feature: The API server sees exactly the caller's identity
     And the audit log of cluster A shows carol making a successful request
     And no minted credential appears in the result
 
-  @AH-AUTH-3 @AH-ERR-1
+  @AH-AUTH-3 @AH-ERR-1 @AH-SEC-1
   Scenario: An expired token is unauthorized
     Given an expired token identity eve on cluster A
     And an MCP session
@@ -39,7 +39,7 @@ Feature: The API server sees exactly the caller's identity
     Then the call fails with "unauthorized"
     And the audit log of cluster A shows no successful request from eve
 
-  @AH-AUTH-2 @AH-AUTH-3
+  @AH-AUTH-2 @AH-AUTH-3 @AH-ERR-1 @AH-SEC-1
   Scenario: An expired client certificate is unauthorized
     Given an expired client-certificate identity eve on cluster A
     And an MCP session
@@ -48,7 +48,7 @@ Feature: The API server sees exactly the caller's identity
     And the audit log of cluster A shows no successful request from eve
     And no minted credential appears in the result
 
-  @AH-AUTH-2 @AH-AUTH-3
+  @AH-AUTH-2 @AH-AUTH-3 @AH-ERR-1
   Scenario: A client certificate from a foreign CA is unauthorized
     Given a client-certificate identity eve signed by a foreign CA for cluster A
     And an MCP session
@@ -56,7 +56,7 @@ Feature: The API server sees exactly the caller's identity
     Then the call fails with "unauthorized"
     And the audit log of cluster A shows no successful request from eve
 
-  @AH-AUTH-3 @AH-CONN-2
+  @AH-AUTH-3 @AH-CONN-2 @AH-ERR-1 @AH-SEC-1
   Scenario: A token of another cluster is unauthorized and never used elsewhere
     Given a token identity bob on cluster B
     And a token identity alice on cluster A

@@ -12,7 +12,7 @@ Feature: Faults of one upstream stay with the calls that name it
     And a client-certificate identity carol on cluster B
     And alice makes the faulty calls
 
-  @AH-NET-4 @AH-NET-5 @AH-NET-6 @AH-TLS-1 @AH-HDR-10
+  @AH-NET-4 @AH-NET-5 @AH-NET-6 @AH-TLS-1 @AH-HDR-10 @AH-ERR-1
   Scenario: Hung, slow and mid-TLS upstreams fail with their own error while healthy tenants stay fast
     Given loopback fault upstreams that hang, answer slowly and close mid-TLS
     When the healthy tenants alice and carol make 200 calls at concurrency 4 as a baseline
@@ -21,7 +21,7 @@ Feature: Faults of one upstream stay with the calls that name it
     And the healthy tenants' p99 during the faults is within twice the baseline, or the baseline plus 50 ms
     And the target is still running and serves alice
 
-  @AH-NET-4 @AH-NET-5 @AH-NET-6
+  @AH-NET-4 @AH-NET-5 @AH-NET-6 @AH-HDR-10 @AH-ERR-1
   Scenario: A cluster that freezes, dies and comes back times out, is unreachable, then is served again
     Given a restartable cluster R with a token identity rita
     When the healthy tenants alice and carol make 200 calls at concurrency 4 as a baseline

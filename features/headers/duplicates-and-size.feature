@@ -9,26 +9,26 @@ Feature: Each header occurs at most once, and large CA bundles fit
     And a token identity bob on cluster B
     And an MCP session
 
-  @AH-HDR-8 @AH-HDR-10
+  @AH-HDR-8 @AH-HDR-10 @AH-ERR-1 @AH-ERR-2
   Scenario: kubernetes-server sent as two header lines is refused
     When alice calls "namespaces_list" with the header "kubernetes-server" sent twice, the second time as "<B.server>"
     Then the call fails with "invalid-header" naming "kubernetes-server"
     And the target still serves alice
 
-  @AH-HDR-8 @AH-HDR-10
+  @AH-HDR-8 @AH-HDR-10 @AH-ERR-1 @AH-ERR-2 @AH-SEC-1
   Scenario: kubernetes-authorization sent twice with the same value is refused
     When alice calls "namespaces_list" with the header "kubernetes-authorization" sent twice
     Then the call fails with "invalid-header" naming "kubernetes-authorization"
     And no minted credential appears in the result
     And the target still serves alice
 
-  @AH-HDR-8 @AH-HDR-10
+  @AH-HDR-8 @AH-HDR-10 @AH-ERR-1 @AH-ERR-2
   Scenario: A comma-joined kubernetes-server value is refused
     When alice calls "namespaces_list" with the header "kubernetes-server" comma-joined with "<B.server>"
     Then the call fails with "invalid-header" naming "kubernetes-server"
     And the target still serves alice
 
-  @AH-HDR-8 @AH-HDR-10
+  @AH-HDR-8 @AH-HDR-10 @AH-ERR-1 @AH-ERR-2 @AH-SEC-1
   Scenario: A comma-joined kubernetes-authorization value is refused
     When alice calls "namespaces_list" with the header "kubernetes-authorization" comma-joined with "<bob.authorization>"
     Then the call fails with "invalid-header" naming "kubernetes-authorization"

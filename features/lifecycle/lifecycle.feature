@@ -6,14 +6,14 @@ Feature: Lifecycle requests need no cluster
   @AH-LIFE-1 @AH-LIFE-3
   Scenario: initialize, ping and tools/list succeed without cluster headers
     When initialize, ping and tools/list are sent without cluster headers
-    Then they succeed
+    Then each of them succeeds
     And the tools list contains every required tool
 
   @AH-LIFE-2 @AH-SRC-3
   Scenario: Cluster headers sent with lifecycle requests are ignored and not kept
     Given a token identity alice on cluster A
     When initialize, ping and tools/list are sent with the headers of alice
-    Then they succeed
+    Then each of them succeeds
     When "namespaces_list" is called without cluster headers
     Then the call fails with "missing-header"
     And the audit log of cluster A shows no request from alice

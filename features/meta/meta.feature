@@ -21,7 +21,7 @@ Feature: Credentials in the tool call's _meta
     And the audit log of cluster A shows no request from alice
     And the audit log of cluster B shows bob making a successful request
 
-  @AH-SRC-2
+  @AH-SRC-2 @AH-ERR-1 @AH-ERR-2
   Scenario Outline: Partial _meta is an error, never filled from headers (<key>)
     When alice calls "namespaces_list" with _meta lacking "<key>" while the headers of alice are sent
     Then the call fails with "missing-header" naming "<key>"
@@ -33,18 +33,38 @@ Feature: Credentials in the tool call's _meta
       | kubernetes-certificate-authority-data |
       | kubernetes-authorization              |
 
-  @AH-SRC-6 @AH-SRC-2 @AH-HDR-10
-  Scenario Outline: A non-string _meta value is invalid and names the key (<json>)
-    When alice calls "namespaces_list" with the _meta key "kubernetes-server" set to the JSON value '<json>'
-    Then the call fails with "invalid-header" naming "kubernetes-server"
+  @AH-SRC-6 @AH-SRC-2 @AH-HDR-10 @AH-ERR-1 @AH-ERR-2
+  Scenario Outline: A non-string _meta value is invalid and names the key (<key> = <json>)
+    Given a client-certificate identity carol on cluster A
+    When <who> calls "namespaces_list" with the _meta key "<key>" set to the JSON value '<json>'
+    Then the call fails with "invalid-header" naming "<key>" [AH-SRC-6]
+    And the audit log of cluster A shows no request from <who> [AH-SRC-2]
+    And the target still serves <who>
+
+    Examples:
+      | who   | key                                   | json                |
+      | alice | kubernetes-server                     | 42                  |
+      | alice | kubernetes-server                     | ["https://x"]       |
+      | alice | kubernetes-server                     | {"url":"https://x"} |
+      | alice | kubernetes-server                     | null                |
+      | alice | kubernetes-certificate-authority-data | ["x"]               |
+      | alice | kubernetes-authorization              | 42                  |
+      | alice | kubernetes-insecure-skip-tls-verify   | true                |
+      | alice | kubernetes-insecure-skip-tls-verify   | false               |
+      | carol | kubernetes-client-certificate-data    | {}                  |
+      | carol | kubernetes-client-key-data            | 7                   |
+
+  @AH-SRC-6 @AH-HDR-8 @AH-HDR-10 @AH-ERR-1 @AH-ERR-2
+  Scenario Outline: Two _meta keys that differ only in case are a duplicate (<twin>)
+    When alice calls "namespaces_list" with the _meta key "<key>" also sent as "<twin>" with the value "<value>"
+    Then the call fails with "invalid-header" naming "<key>"
+    And the audit log of cluster A shows no request from alice
     And the target still serves alice
 
     Examples:
-      | json               |
-      | 42                 |
-      | ["https://x"]      |
-      | {"url":"https://x"} |
-      | null               |
+      | key                      | twin                     | value                 |
+      | kubernetes-server        | Kubernetes-Server        | <A.server>            |
+      | kubernetes-authorization | KUBERNETES-AUTHORIZATION | <alice.authorization> |
 
   @AH-SRC-1 @AH-SRC-3 @AH-ORIGIN-3
   Scenario: _meta switches clusters while the HTTP headers stay on A

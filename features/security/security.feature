@@ -6,7 +6,7 @@ Feature: The provider does not leak, follow or fall back
   Background:
     Given a token identity alice on cluster A
 
-  @AH-NET-1 @allowlist
+  @AH-NET-1 @AH-ERR-1 @allowlist
   Scenario: An allowlist refuses other servers before connecting
     Given the target is started with an allowlist of only cluster A
     And a TCP canary on 127.0.0.2
@@ -16,7 +16,7 @@ Feature: The provider does not leak, follow or fall back
     When alice calls "namespaces_list"
     Then the call succeeds
 
-  @AH-HDR-2
+  @AH-HDR-2 @AH-ERR-1 @AH-ERR-2
   Scenario: An http:// server is refused without any request
     Given a plain-HTTP canary
     And an MCP session
@@ -31,12 +31,12 @@ Feature: The provider does not leak, follow or fall back
     When alice calls "namespaces_list" with the server set to the plain-HTTP canary
     Then the plain-HTTP canary saw a request with alice's token
 
-  @AH-NET-3
+  @AH-NET-3 @AH-ERR-1 @AH-SEC-1
   Scenario: A redirect from the API server is not followed with credentials
     Given an HTTPS front that answers 307 to a canary
     And an MCP session
     When alice calls "namespaces_list" against the redirecting front
-    Then the call fails
+    Then the call fails with "upstream-error"
     And the front was asked
     And the redirect canary saw no request with credentials
     And no minted credential appears in the result
@@ -64,14 +64,14 @@ Feature: The provider does not leak, follow or fall back
     And carol calls "namespaces_list" with the header "kubernetes-authorization" set to "<alice.authorization>"
     Then no minted credential appears in the target's output
 
-  @AH-SRC-4
+  @AH-SRC-4 @AH-ERR-1
   Scenario: No ambient-credential fallback to KUBECONFIG or ~/.kube/config
     Given the target is started with the admin kubeconfig of cluster C as ambient credentials
     When "namespaces_list" is called without cluster headers
     Then the call fails with "missing-header"
     And the audit log of cluster C shows no request with its admin credentials
 
-  @AH-NET-4 @AH-NET-5
+  @AH-NET-4 @AH-NET-5 @AH-ERR-1
   Scenario: A hung API server times out and other tenants stay fast
     Given the target is started with a request timeout of 2000 ms
     And a token identity bob on cluster B
@@ -80,13 +80,13 @@ Feature: The provider does not leak, follow or fall back
     Then the hung call fails with "timeout" within the request timeout
     And each call of the other tenant took less than 1500 ms
 
-  @AH-NET-6
+  @AH-NET-6 @AH-ERR-1
   Scenario: An API server that cannot be reached is unreachable
     Given an MCP session
     When alice calls "namespaces_list" with the header "kubernetes-server" set to "https://127.0.0.1:1"
     Then the call fails with "unreachable"
 
-  @AH-NET-2
+  @AH-NET-2 @AH-ERR-1
   Scenario: The unspecified address is refused by default, before connecting
     Given a TCP canary on 127.0.0.1
     And an MCP session

@@ -60,7 +60,7 @@ Feature: One session serves many clusters and identities, without cross-talk
     Then every result comes from the cluster of its identity
     And the audit logs show every identity only on its own cluster, as itself
 
-  @AH-CONN-3 @AH-SRC-3
+  @AH-CONN-3 @AH-SRC-3 @AH-ERR-1
   Scenario: After a successful call, bad credentials for the same server fail
     Given an MCP session
     When alice calls "namespaces_list"
@@ -68,7 +68,15 @@ Feature: One session serves many clusters and identities, without cross-talk
     When alice calls "namespaces_list" with the header "kubernetes-authorization" set to "Bearer not-a-valid-token-0123456789"
     Then the call fails with "unauthorized"
 
-  @AH-CONN-3 @AH-SRC-3
+  @AH-CONN-1 @AH-TLS-1 @AH-ERR-1
+  Scenario: After a successful call, the same credential with a CA that did not sign the server fails
+    Given an MCP session
+    When alice calls "namespaces_list"
+    Then the call succeeds
+    When alice calls "namespaces_list" with the header "kubernetes-certificate-authority-data" set to "<oracle.ca>"
+    Then the call fails with "tls-verification-failed"
+
+  @AH-CONN-3 @AH-SRC-3 @AH-ERR-1
   Scenario: After a successful call, a call without credentials for the same server fails
     Given an MCP session
     When alice calls "namespaces_list"
@@ -76,7 +84,7 @@ Feature: One session serves many clusters and identities, without cross-talk
     When alice calls "namespaces_list" without the header "kubernetes-authorization"
     Then the call fails with "missing-header"
 
-  @AH-SRC-3 @AH-LIFE-2
+  @AH-SRC-3 @AH-LIFE-2 @AH-ERR-1
   Scenario: Credentials sent with initialize are not remembered
     Given alice's headers were sent with initialize
     When "namespaces_list" is called without cluster headers

@@ -8,14 +8,14 @@ Feature: The API server's certificate is verified against the supplied CA only
     Given a token identity alice on cluster A
     And an MCP session
 
-  @AH-TLS-1 @AH-ERR-1
+  @AH-TLS-1 @AH-ERR-1 @AH-SEC-1
   Scenario: A CA that did not sign the serving certificate fails verification
     When alice calls "namespaces_list" with the header "kubernetes-certificate-authority-data" set to "<oracle.ca>"
     Then the call fails with "tls-verification-failed"
     And the audit log of cluster A shows no request from alice
     And no minted credential appears in the result
 
-  @AH-TLS-1
+  @AH-TLS-1 @AH-ERR-1
   Scenario: The CA of another cluster fails verification
     When alice calls "namespaces_list" with the header "kubernetes-certificate-authority-data" set to "<B.ca>"
     Then the call fails with "tls-verification-failed"
@@ -27,14 +27,14 @@ Feature: The API server's certificate is verified against the supplied CA only
     Then the call succeeds
     And the audit log of cluster A shows alice making a successful request
 
-  @AH-TLS-1
+  @AH-TLS-1 @AH-ERR-1
   Scenario: A host name that is not in the serving certificate fails verification
     Given a TCP proxy on 127.0.0.3 to cluster A
     When alice calls "namespaces_list" through the TCP proxy
     Then the call fails with "tls-verification-failed"
     And the audit log of cluster A shows no request from alice
 
-  @AH-TLS-3 @AH-HDR-7
+  @AH-TLS-3 @AH-ERR-1
   Scenario: Skipping TLS verification is refused by default
     When alice calls "namespaces_list" with these header changes:
       | kubernetes-insecure-skip-tls-verify   | true     |
@@ -42,7 +42,7 @@ Feature: The API server's certificate is verified against the supplied CA only
     Then the call fails with one of "invalid-header, conflicting-headers"
     And the audit log of cluster A shows no request from alice
 
-  @AH-TLS-3 @AH-TLS-4 @insecure-opt-in
+  @AH-TLS-4 @AH-ERR-1 @insecure-opt-in
   Scenario: With the opt-in, insecure mode together with a CA is a conflict
     Given the target is started with the insecure-TLS opt-in
     When alice calls "namespaces_list" with the header "kubernetes-insecure-skip-tls-verify" set to "true"

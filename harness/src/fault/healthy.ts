@@ -7,6 +7,8 @@ export interface Sample {
   ms: number;
   ok: boolean;
   text: string;
+  /** Index of the tenant that made the call. */
+  tenant: number;
 }
 
 export interface Tenant {
@@ -63,7 +65,8 @@ export class HealthyLoad {
   }
 
   private async one(i: number): Promise<void> {
-    const tenant = this.tenants[i % this.tenants.length] as Tenant;
+    const index = i % this.tenants.length;
+    const tenant = this.tenants[index] as Tenant;
     const start = performance.now();
     try {
       const r = await this.call(this.session, tenant);
@@ -72,9 +75,16 @@ export class HealthyLoad {
         ms: r.durationMs,
         ok: !r.isError,
         text: r.isError ? r.text.slice(0, 200) : "",
+        tenant: index,
       });
     } catch (e) {
-      this.samples.push({ start, ms: performance.now() - start, ok: false, text: (e as Error).message });
+      this.samples.push({
+        start,
+        ms: performance.now() - start,
+        ok: false,
+        text: (e as Error).message,
+        tenant: index,
+      });
     }
   }
 }

@@ -26,7 +26,13 @@ export class LeanMcp {
     private readonly sessionId: string | undefined,
   ) {}
 
-  static async open(url: string, maxSockets: number, stateless: boolean): Promise<LeanMcp> {
+  /** `initHeaders`: only for a target that refuses initialize without cluster headers (AH-LIFE-1 workaround). */
+  static async open(
+    url: string,
+    maxSockets: number,
+    stateless: boolean,
+    initHeaders: Record<string, string> = {},
+  ): Promise<LeanMcp> {
     const u = new URL(url);
     const pool = new Pool(u.origin, {
       connections: maxSockets,
@@ -37,7 +43,7 @@ export class LeanMcp {
     const path = `${u.pathname}${u.search}`;
     const probe = new LeanMcp(path, pool, undefined);
     if (stateless) return probe;
-    const r = await probe.post(initializeMessage("bench"), {});
+    const r = await probe.post(initializeMessage("bench"), initHeaders);
     const sid = r.headers["mcp-session-id"];
     const s = new LeanMcp(path, pool, typeof sid === "string" ? sid : undefined);
     await s.post({ jsonrpc: "2.0", method: "notifications/initialized" }, {});

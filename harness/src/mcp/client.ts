@@ -96,15 +96,20 @@ export class McpSession {
   stderrText: () => string = () => "";
 
   async call(tool: string, args: Record<string, unknown>, opts: CallOptions = {}): Promise<ToolOutcome> {
+    const t0 = performance.now();
+    const result = await this.callRaw(tool, args, opts);
+    return outcomeOf(result, performance.now() - t0);
+  }
+
+  /** tools/call, answering the SDK's result (or throwing its error). */
+  callRaw(tool: string, args: Record<string, unknown>, opts: CallOptions = {}): Promise<CallToolResult> {
     const params: Record<string, unknown> = { name: tool, arguments: args };
     if (opts.meta) params._meta = opts.meta;
-    const t0 = performance.now();
-    const result = await withHeaders(opts.headers, () =>
+    return withHeaders(opts.headers, () =>
       this.client.request({ method: "tools/call", params }, CallToolResultSchema, {
         timeout: opts.timeoutMs ?? 60_000,
       }),
     );
-    return outcomeOf(result, performance.now() - t0);
   }
 
   async listTools(headers?: Headers): Promise<string[]> {

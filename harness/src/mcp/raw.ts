@@ -113,8 +113,13 @@ export class RawSession {
     readonly sessionId: string | undefined,
   ) {}
 
-  static async open(url: string): Promise<RawSession> {
-    const r = await rawPost(url, initializeMessage("auth-headers-conformance-raw"), []);
+  /** `initHeaders`: only for a target that refuses initialize without cluster headers (AH-LIFE-1 workaround). */
+  static async open(url: string, initHeaders?: Record<string, string>): Promise<RawSession> {
+    const r = await rawPost(
+      url,
+      initializeMessage("auth-headers-conformance-raw"),
+      Object.entries(initHeaders ?? {}),
+    );
     if (r.status !== 200) throw new Error(`initialize answered HTTP ${r.status}: ${r.body.slice(0, 300)}`);
     const sid = r.headers["mcp-session-id"];
     const session = new RawSession(url, typeof sid === "string" ? sid : undefined);

@@ -1,5 +1,7 @@
-// Reads Cucumber messages (NDJSON envelopes) into one result per scenario.
+// Reads Cucumber messages (NDJSON envelopes) into one result per scenario,
+// with the scenario's record (checks and calls) that the After hook attached.
 import { basename } from "node:path";
+import { SCENARIO_RECORD_MEDIA_TYPE, type ScenarioRecord } from "./model.js";
 
 export type StepStatus = "UNKNOWN" | "PASSED" | "SKIPPED" | "PENDING" | "UNDEFINED" | "AMBIGUOUS" | "FAILED";
 
@@ -13,6 +15,13 @@ export interface ScenarioResult {
   /** Why a step failed, or why the scenario was skipped. */
   message?: string;
   durationMs?: number;
+  /** Checks and calls of the scenario (absent when it was skipped before it began). */
+  record?: ScenarioRecord;
+  /**
+   * A step that failed by itself (an undefined step, a harness precondition,
+   * an exception), as opposed to failed checks, which the record holds.
+   */
+  stepError?: string;
 }
 
 export function slug(text: string): string {
@@ -29,6 +38,8 @@ export function scenarioId(uri: string, name: string): string {
 }
 
 export const SKIP_REASON_PREFIX = "skip-reason: ";
+/** Start of the After hook's error when checks failed (the checks themselves are in the record). */
+export const CHECKS_FAILED_PREFIX = "checks failed: ";
 
 interface Envelope {
   pickle?: { id: string; uri: string; name: string; tags: { name: string }[] };
@@ -62,6 +73,7 @@ export function scenarioResults(envelopes: readonly Envelope[]): ScenarioResult[
   const started = new Map<string, { testCaseId: string; attempt: number; at?: Ts }>();
   const steps = new Map<string, { status: StepStatus; message?: string }[]>();
   const skipReasons = new Map<string, string>();
+  const records = new Map<string, ScenarioRecord>();
   const finished = new Map<string, Ts | undefined>();
   for (const e of envelopes) {
     if (e.pickle) pickles.set(e.pickle.id, e.pickle);
@@ -79,7 +91,9 @@ export function scenarioResults(envelopes: readonly Envelope[]): ScenarioResult[
       steps.set(e.testStepFinished.testCaseStartedId, list);
     } else if (e.testCaseFinished)
       finished.set(e.testCaseFinished.testCaseStartedId, e.testCaseFinished.timestamp);
-    else if (e.attachment?.testCaseStartedId && e.attachment.body.startsWith(SKIP_REASON_PREFIX)) {
+    else if (e.attachment?.testCaseStartedId && e.attachment.mediaType === SCENARIO_RECORD_MEDIA_TYPE) {
+      records.set(e.attachment.testCaseStartedId, JSON.parse(e.attachment.body) as ScenarioRecord);
+    } else if (e.attachment?.testCaseStartedId && e.attachment.body.startsWith(SKIP_REASON_PREFIX)) {
       skipReasons.set(e.attachment.testCaseStartedId, e.attachment.body.slice(SKIP_REASON_PREFIX.length));
     }
   }
@@ -96,14 +110,18 @@ export function scenarioResults(envelopes: readonly Envelope[]): ScenarioResult[
     const p = pickles.get(pickleId);
     if (!p) continue;
     const st = steps.get(startedId) ?? [];
-    const failing = st.find((s) => FAILING.includes(s.status));
+    const failing = st.filter((s) => FAILING.includes(s.status));
+    const own = failing.find((s) => !(s.message ?? "").includes(CHECKS_FAILED_PREFIX));
     let status: ScenarioResult["status"];
     let message: string | undefined;
-    if (failing) {
+    let stepError: string | undefined;
+    if (own) {
+      stepError =
+        own.message ?? (own.status === "UNDEFINED" ? "undefined step" : `step ${own.status.toLowerCase()}`);
+    }
+    if (failing.length > 0) {
       status = "failed";
-      message =
-        failing.message ??
-        (failing.status === "UNDEFINED" ? "undefined step" : `step ${failing.status.toLowerCase()}`);
+      message = stepError ?? failing[0]?.message;
     } else if (st.some((s) => s.status === "SKIPPED")) {
       status = "skipped";
       message = skipReasons.get(startedId);
@@ -111,18 +129,22 @@ export function scenarioResults(envelopes: readonly Envelope[]): ScenarioResult[
     else {
       status = "failed";
       message = "scenario did not finish";
+      stepError = message;
     }
     const a = started.get(startedId)?.at;
     const b = finished.get(startedId);
     const durationMs = a && b ? (b.seconds - a.seconds) * 1000 + (b.nanos - a.nanos) / 1e6 : undefined;
+    const record = records.get(startedId);
     results.push({
       id: scenarioId(p.uri, p.name),
       name: p.name,
       uri: p.uri,
       tags: p.tags.map((t) => t.name),
       status,
-      message,
+      ...(message !== undefined ? { message } : {}),
       durationMs,
+      ...(record ? { record } : {}),
+      ...(stepError !== undefined ? { stepError } : {}),
     });
   }
   return results.sort((x, y) => x.id.localeCompare(y.id));

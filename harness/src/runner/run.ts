@@ -1,19 +1,27 @@
 // `run`: start clusters and the target, run Cucumber, write the reports.
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
 import { loadConfiguration, runCucumber } from "@cucumber/cucumber/api";
-import { SPEC_VERSION } from "../../../reference-server/src/wire/constants.js";
 import { readClusterFile } from "../clusters/file.js";
 import type { ClusterInfo } from "../clusters/types.js";
 import { loadProfile, type Profile, ProfileError, unclaimed } from "../profile/schema.js";
+import { writeBaseline } from "../report/baseline.js";
 import { type ExpectedFailure, loadExpectedFailures } from "../report/expected-failures.js";
+import { writeJunit } from "../report/junit.js";
 import { parseNdjson, scenarioResults } from "../report/messages.js";
 import { redactAll, SecretRegistry } from "../report/redact.js";
 import { computeVerdict } from "../report/verdict.js";
 import { copyScrubbed, writePrivate, writeReports } from "../report/write.js";
-import { loadScenarios, mappingProblems, mapRequirements, selectScenarios } from "../spec/features.js";
-import { loadRequirements, REPO_ROOT } from "../spec/requirements.js";
+import {
+  loadScenarios,
+  mappingProblems,
+  mapRequirements,
+  type PlannedScenario,
+  selectByScenarioGlob,
+  selectScenarios,
+} from "../spec/features.js";
+import { loadRequirements, loadSpecVersion, REPO_ROOT } from "../spec/requirements.js";
 import type { WorldParams } from "../world/params.js";
 import { probeMcp, type RunningTarget, startTarget, TargetStartError } from "./target.js";
 
@@ -37,7 +45,11 @@ export interface RunOptions {
   profile?: string;
   backend: "auto" | "local" | "k3s";
   tags?: string;
+  /** Glob over scenario ids (`meta/*`, `*duplicate*`); combinable with tags. */
+  scenario?: string;
   expectedFailures?: string;
+  /** Write the current failures as an expected-failures file. */
+  writeBaseline?: string;
   reportDir: string;
   parallel: number;
   clustersFile?: string;
@@ -92,19 +104,20 @@ export async function run(opts: RunOptions): Promise<number> {
   const problems = mappingProblems(mapRequirements(requirements, all));
   if (problems.length)
     throw new ConfigError(`features do not match docs/spec.md:\n  ${problems.join("\n  ")}`);
-  let selected: ReturnType<typeof selectScenarios>;
+  let selected: PlannedScenario[];
   try {
     selected = selectScenarios(all, opts.tags);
   } catch (e) {
     throw new ConfigError(`invalid --tags: ${(e as Error).message}`);
   }
+  if (opts.scenario) selected = selectByScenarioGlob(selected, opts.scenario);
   const runnable = selected.filter((s) => unclaimed(s.tags, profile.capabilities).length === 0);
   if (runnable.length === 0) {
     throw new ConfigError(
       selected.length === 0
-        ? "no scenario matches the tags"
+        ? "no scenario matches the selection"
         : `no scenario selected: all ${selected.length} matching scenario(s) need capabilities the profile does not claim`,
-      "check --tags and the profile's capabilities; `auth-headers-conformance list` shows the scenarios",
+      "check --tags, --scenario and the profile's capabilities; `auth-headers-conformance list` shows the scenarios",
     );
   }
   let expected: ExpectedFailure[] = [];
@@ -161,39 +174,47 @@ export async function run(opts: RunOptions): Promise<number> {
     }
 
     // ---- target ----
-    let target: RunningTarget | undefined;
-    let targetUrl = opts.targetUrl;
-    const targetLogFile = join(runDir, "target.log");
-    if (!targetUrl) {
+    // The runner starts the target once to see that it answers MCP (exit 3
+    // otherwise, with its output); each Cucumber worker then starts its own
+    // instance, so a crash is pinned on the scenario its worker was running.
+    const targetLogDir = join(runDir, "targets");
+    mkdirSync(targetLogDir, { recursive: true, mode: 0o700 });
+    let probeUrl = opts.targetUrl;
+    let probeTarget: RunningTarget | undefined;
+    if (!probeUrl) {
       log(`starting target (profile ${profile.name})…`);
       try {
-        target = await startTarget(profile, { logFile: targetLogFile, env: { KUBECONFIG: undefined } });
+        probeTarget = await startTarget(profile, {
+          logFile: join(targetLogDir, "probe.log"),
+          env: { KUBECONFIG: undefined },
+          commandOverride: opts.targetCmd,
+        });
       } catch (e) {
         if (e instanceof TargetStartError) return targetFailure(e.message, e.output, registry);
         throw e;
       }
-      const t = target;
-      cleanups.push(() => t.stop());
-      targetUrl = target.url;
+      probeUrl = probeTarget.url;
     }
-    const probe = await probeMcp(targetUrl);
+    const probe = await probeMcp(probeUrl);
+    const command = probeTarget?.command;
+    await probeTarget?.stop();
     if (probe)
       return targetFailure(
-        `target at ${targetUrl} does not answer MCP: ${probe}`,
-        target?.output() ?? "",
+        `target at ${probeUrl} does not answer MCP: ${probe}`,
+        probeTarget?.output() ?? "",
         registry,
       );
-    log(`target answers MCP at ${targetUrl}${target ? ` (${redactAll(target.command, registry)})` : ""}`);
+    log(`target answers MCP at ${probeUrl}${command ? ` (${redactAll(command, registry)})` : ""}`);
 
     // ---- cucumber ----
     const outDir = join(runDir, "out");
     const params: WorldParams = {
       clustersFile,
       profile,
-      targetUrl,
-      canStart: !opts.targetUrl && !!profile.target.command,
+      targetUrl: opts.targetUrl,
+      canStart: !opts.targetUrl && (!!profile.target.command || !!opts.targetCmd),
       commandOverride: opts.targetCmd,
-      targetLogFile: target ? targetLogFile : undefined,
+      targetLogDir,
       secretsFile,
       runDir,
     };
@@ -201,7 +222,7 @@ export async function run(opts: RunOptions): Promise<number> {
       {
         file: false,
         provided: {
-          paths: ["features/**/*.feature"],
+          paths: opts.scenario ? runnable.map((x) => `${x.uri}:${x.line}`) : ["features/**/*.feature"],
           import: ["harness/src/steps/load.mjs"],
           tags: opts.tags ?? "",
           strict: true,
@@ -210,15 +231,12 @@ export async function run(opts: RunOptions): Promise<number> {
             "progress",
             `message:${join(outDir, "messages.ndjson")}`,
             `html:${join(outDir, "cucumber.html")}`,
-            `junit:${join(outDir, "junit.xml")}`,
           ],
-          formatOptions: { junit: { suiteName: `auth-headers-conformance ${profile.name}` } },
           worldParameters: params as never,
         },
       },
       { cwd: REPO_ROOT },
     );
-    const { mkdirSync } = await import("node:fs");
     mkdirSync(outDir, { recursive: true });
     await runCucumber(runConfiguration, { cwd: REPO_ROOT, stdout: process.stdout, stderr: process.stderr });
 
@@ -228,36 +246,56 @@ export async function run(opts: RunOptions): Promise<number> {
     const results = scenarioResults(envelopes);
     const verdict = computeVerdict(results, requirements, expected, all);
     const reportDir = resolve(opts.reportDir);
-    copyScrubbed(["messages.ndjson", "cucumber.html", "junit.xml"], outDir, reportDir, registry);
-    writeReports(
-      reportDir,
-      {
-        harness: { name: "auth-headers-conformance", version: HARNESS_VERSION, specVersion: SPEC_VERSION },
-        target: {
-          profile: profile.name,
-          command: opts.targetUrl ? undefined : (target?.command ?? profile.target.command),
-          url: targetUrl,
-          capabilities: profile.capabilities,
-        },
-        startedAt,
-        finishedAt: new Date().toISOString(),
-        tags: opts.tags,
-        verdict,
+    copyScrubbed(["messages.ndjson", "cucumber.html"], outDir, reportDir, registry);
+    copyTargetLogs(targetLogDir, join(reportDir, "target-logs"), registry);
+    const doc = {
+      harness: { name: "auth-headers-conformance", version: HARNESS_VERSION, specVersion: loadSpecVersion() },
+      target: {
+        profile: profile.name,
+        command: opts.targetUrl ? undefined : (command ?? profile.target.command),
+        url: opts.targetUrl,
+        capabilities: profile.capabilities,
       },
-      registry,
-    );
+      startedAt,
+      finishedAt: new Date().toISOString(),
+      tags: opts.tags,
+      scenarioGlob: opts.scenario,
+      verdict,
+    };
+    writeReports(reportDir, doc, registry);
+    writeJunit(join(reportDir, "junit.xml"), doc, registry);
+    if (opts.writeBaseline) {
+      const n = writeBaseline(resolve(opts.writeBaseline), verdict, registry);
+      log(`baseline of ${n} expected failure(s) written to ${resolve(opts.writeBaseline)}`);
+    }
     const c = verdict.counts;
     log(
-      `\n${verdict.conformant ? "CONFORMANT" : "NOT CONFORMANT"}: ${c.pass} passed, ${c.fail} failed, ${c.warning} warnings, ${c["expected-failure"]} expected failures, ${c.skipped} skipped`,
+      `\n${verdict.outcome}: ${c.pass} passed, ${c.fail} failed, ${c.warning} warnings, ${c["expected-failure"]} expected failures, ${c.partial} partial, ${c.untestable} untestable, ${c.skipped} skipped`,
     );
-    for (const p of verdict.problems.slice(0, 30)) log(`  - ${redactAll(p, registry)}`);
+    if (verdict.causes.length) log(`causes (${verdict.causes.length}):`);
+    for (const cause of verdict.causes.slice(0, 15))
+      log(
+        `  - ${cause.scenarios.length} scenario(s): ${redactAll(cause.message, registry)} — ${cause.requirements.join(", ")}${cause.level === "SHOULD" ? " (SHOULD)" : ""}`,
+      );
+    for (const p of verdict.problems.filter((p) => /^(stale|expected|no scenario)/.test(p)))
+      log(`  - ${redactAll(p, registry)}`);
+    if (verdict.outcome === "PARTIAL")
+      for (const g of verdict.gaps.slice(0, 10)) log(`  - not fully judged: ${redactAll(g, registry)}`);
     log(`reports in ${reportDir}`);
-    return verdict.conformant ? EXIT.pass : EXIT.fail;
+    return verdict.outcome === "NOT CONFORMANT" ? EXIT.fail : EXIT.pass;
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
     await cleanup();
   }
+}
+
+/** The output of every instance of the target, redacted, next to the reports. */
+function copyTargetLogs(from: string, to: string, registry: SecretRegistry): void {
+  if (!existsSync(from)) return;
+  const files = readdirSync(from).filter((f) => f.endsWith(".log"));
+  if (files.length === 0) return;
+  copyScrubbed(files, from, to, registry);
 }
 
 function targetFailure(message: string, output: string, registry: SecretRegistry): number {

@@ -22,6 +22,8 @@ export interface RunningTarget {
   /** Everything the provider wrote to stdout and stderr so far. */
   output(): string;
   exited(): boolean;
+  /** How the process ended, once it has (`stop()` sets `stopped`). */
+  exit(): { code: number | null; signal: string | null; stopped: boolean } | undefined;
   stop(): Promise<void>;
 }
 
@@ -94,9 +96,12 @@ export async function startTarget(profile: Profile, opts: StartOptions = {}): Pr
   child.stdout?.on("data", onData);
   child.stderr?.on("data", onData);
   let exited = false;
+  let stopping = false;
+  let exitInfo: { code: number | null; signal: string | null; stopped: boolean } | undefined;
   const exitPromise = new Promise<void>((r) =>
-    child.once("exit", () => {
+    child.once("exit", (code, signal) => {
       exited = true;
+      exitInfo = { code, signal, stopped: stopping };
       r();
     }),
   );
@@ -105,6 +110,7 @@ export async function startTarget(profile: Profile, opts: StartOptions = {}): Pr
   });
 
   const stop = async () => {
+    stopping = true;
     if (!exited && child.pid) {
       try {
         process.kill(-child.pid, "SIGTERM");
@@ -158,7 +164,7 @@ export async function startTarget(profile: Profile, opts: StartOptions = {}): Pr
       );
     }
   }
-  return { url, command, output: () => out, exited: () => exited, stop };
+  return { url, command, output: () => out, exited: () => exited, exit: () => exitInfo, stop };
 }
 
 /** Sends an MCP initialize to check that an endpoint answers like an MCP server (any JSON-RPC answer). */

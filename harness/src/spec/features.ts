@@ -26,6 +26,8 @@ export interface PlannedScenario {
   name: string;
   uri: string;
   tags: string[];
+  /** Line of the scenario (of its example row, for an outline): `uri:line` runs exactly it. */
+  line: number;
 }
 
 export function featureFiles(dir = FEATURES_DIR): string[] {
@@ -40,24 +42,58 @@ export function featureFiles(dir = FEATURES_DIR): string[] {
 
 export function parseFeature(text: string, uri: string): PlannedScenario[] {
   const envelopes = generateMessages(text, uri, SourceMediaType.TEXT_X_CUCUMBER_GHERKIN_PLAIN, {
-    includeGherkinDocument: false,
+    includeGherkinDocument: true,
     includePickles: true,
     includeSource: false,
     newId: IdGenerator.incrementing(),
   });
+  const lines = new Map<string, number>();
   const out: PlannedScenario[] = [];
   for (const e of envelopes) {
     if (e.parseError) throw new Error(`${uri}: ${e.parseError.message}`);
+    if (e.gherkinDocument) {
+      const children = e.gherkinDocument.feature?.children ?? [];
+      for (const child of children.flatMap((c) => [c, ...(c.rule?.children ?? [])])) {
+        const sc = child.scenario;
+        if (!sc) continue;
+        lines.set(sc.id, sc.location.line);
+        for (const ex of sc.examples) for (const row of ex.tableBody) lines.set(row.id, row.location.line);
+      }
+    }
     if (e.pickle) {
+      // the last AST node of a pickle is its example row (outlines) or its scenario
+      const node = e.pickle.astNodeIds[e.pickle.astNodeIds.length - 1] ?? "";
       out.push({
         id: scenarioId(e.pickle.uri, e.pickle.name),
         name: e.pickle.name,
         uri: e.pickle.uri,
         tags: e.pickle.tags.map((t) => t.name),
+        line: lines.get(node) ?? 0,
       });
     }
   }
   return out;
+}
+
+/** Scenarios whose id matches a glob (`*` any characters, `?` one); several globs separated by commas. */
+export function selectByScenarioGlob(
+  scenarios: readonly PlannedScenario[],
+  globs: string,
+): PlannedScenario[] {
+  const res = globs
+    .split(",")
+    .map((g) => g.trim())
+    .filter(Boolean)
+    .map(
+      (g) =>
+        new RegExp(
+          `^${g
+            .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+            .replace(/\*/g, ".*")
+            .replace(/\?/g, ".")}$`,
+        ),
+    );
+  return scenarios.filter((s) => res.some((re) => re.test(s.id)));
 }
 
 export function loadScenarios(dir = FEATURES_DIR): PlannedScenario[] {

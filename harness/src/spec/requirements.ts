@@ -37,7 +37,9 @@ export function parseRequirements(markdown: string): Requirement[] {
     const level: RequirementLevel =
       /\(SHOULD\)/.test(text) || (/\bSHOULD\b/.test(text) && !/\bMUST\b/.test(text)) ? "SHOULD" : "MUST";
     const withdrawn = /\*Withdrawn\*|\bWithdrawn\b/.test(text);
-    const title = (text.replace(/^\(SHOULD\)\s*/, "").split(/(?<=\.)\s/)[0] ?? "").trim();
+    const title = (
+      text.replace(/^\(SHOULD\)\s*/, "").split(/(?<!\b(?:e\.g|i\.e|etc)\.)(?<=\.)\s/)[0] ?? ""
+    ).trim();
     out.push({ id, level, withdrawn, title });
   }
   return out;
@@ -49,4 +51,9 @@ export function loadRequirements(path = SPEC_PATH): Requirement[] {
 
 export function specVersion(markdown: string): string | undefined {
   return /^Version\s+(\d+\.\d+\.\d+)/m.exec(markdown)?.[1];
+}
+
+/** The version of docs/spec.md the harness judges against (its one source). */
+export function loadSpecVersion(path = SPEC_PATH): string {
+  return specVersion(readFileSync(path, "utf8")) ?? "unknown";
 }

@@ -1,174 +1,247 @@
-import type { ConformanceWorld } from "../world/world.js";
-import { assert, Then } from "./dsl.js";
+// Judgements of results and of the audit log, and whether the target keeps
+// serving. The audit log is read after its barrier (`settled`): every request
+// that finished before the check is in it, so "no request" means none.
+import { errorAnswer } from "../checks/answer.js";
+import { judgeNoSecret, judgeSuccess, lastCall, requireSuccess, uidsIn } from "../checks/judgements.js";
+import { untestableIfPrecondition } from "../checks/preconditions.js";
+import { expect, fail, Untestable } from "../checks/recorder.js";
+import type { AuditEvent } from "../clusters/types.js";
+import { type ConformanceWorld, VALIDATION_CODES } from "../world/world.js";
+import { Then } from "./dsl.js";
 
-function describe(world: ConformanceWorld): string {
-  if (world.lastError) return `the request failed at the protocol level: ${world.lastError.message}`;
-  if (!world.last) return "no call was made";
-  return `result (isError=${world.last.isError}): ${world.last.text.slice(0, 300)}`;
-}
+const ok = (e: AuditEvent) => {
+  const code = e.responseStatus?.code ?? 0;
+  return code >= 200 && code < 300;
+};
 
-export function expectSuccess(world: ConformanceWorld) {
-  const o = world.last;
-  assert(o && !o.isError, `expected success, got ${describe(world)}`);
-  return o;
-}
-
-export function expectError(world: ConformanceWorld, code?: string) {
-  const o = world.last;
-  assert(o, `expected an isError result${code ? ` [${code}]` : ""}, got ${describe(world)}`);
-  assert(o.isError, `expected an error${code ? ` [${code}]` : ""}, got success: ${o.text.slice(0, 200)}`);
-  if (code) assert(o.code === code, `expected [${code}], got ${describe(world)}`);
-  assert(!/\n\s+at .+\(.+:\d+:\d+\)/.test(o.text), "the error contains a stack trace (AH-ERR-3)");
-  return o;
-}
-
-Then("the call succeeds", function (this: ConformanceWorld) {
-  expectSuccess(this);
+Then("the call succeeds", async function (this: ConformanceWorld) {
+  await judgeSuccess(this);
 });
 
-Then("the call fails", function (this: ConformanceWorld) {
-  expectError(this);
+Then("the result succeeded", async function (this: ConformanceWorld) {
+  await judgeSuccess(this);
 });
 
-Then("the call fails with {string}", function (this: ConformanceWorld, code: string) {
-  expectError(this, code.replace(/^\[|\]$/g, ""));
-});
-
-Then(
-  "the call fails with {string} naming {string}",
-  function (this: ConformanceWorld, code: string, name: string) {
-    const o = expectError(this, code.replace(/^\[|\]$/g, ""));
-    assert(o.text.toLowerCase().includes(name.toLowerCase()), `the error does not name "${name}": ${o.text}`);
-  },
-);
-
-Then("the call fails with one of {string}", function (this: ConformanceWorld, codes: string) {
-  const allowed = codes.split(/[,\s]+/).map((c) => c.replace(/^\[|\]$/g, ""));
-  const o = expectError(this);
-  assert(o.code && allowed.includes(o.code), `expected one of ${allowed.join(", ")}, got ${describe(this)}`);
-});
-
-Then("the result comes from cluster {word}", function (this: ConformanceWorld, c: string) {
-  const o = expectSuccess(this);
-  const uid = this.cluster(c).info.identityUid;
-  assert(uid, `cluster ${c} has no identity uid`);
-  assert(o.text.includes(uid), `the result does not contain cluster ${c}'s identity uid`);
-  for (const [name, other] of this.clusters()) {
-    const u = other.info.identityUid;
-    if (name !== c && u) assert(!o.text.includes(u), `the result contains cluster ${name}'s identity uid`);
-  }
-});
-
-Then("the result names cluster {word}", function (this: ConformanceWorld, c: string) {
-  const o = expectSuccess(this);
-  const host = new URL(this.cluster(c).server).host;
-  const sc = (o.result.structuredContent ?? {}) as { cluster?: { host?: string; server?: string } };
-  assert(
-    sc.cluster?.host === host || sc.cluster?.server === this.cluster(c).server,
-    `structuredContent.cluster does not name ${host}: ${JSON.stringify(sc.cluster ?? null)}`,
+Then("the result comes from cluster {word}", async function (this: ConformanceWorld, c: string) {
+  const last = lastCall(this);
+  await this.checks.judge(
+    `data-from-${c}`,
+    this.checks.subject(),
+    `the result carries cluster ${c}'s data and no other's`,
+    async () => {
+      const a = await requireSuccess(this, last);
+      const found = uidsIn(this, a.text);
+      expect(
+        found.includes(c),
+        `the result does not carry cluster ${c}'s identity uid${found.length ? ` (it carries ${found.join(", ")}'s)` : ""}`,
+      );
+      const others = found.filter((n) => n !== c);
+      expect(others.length === 0, `the result carries cluster ${others.join(", ")}'s identity uid too`);
+    },
+    { call: last.call },
   );
-  assert(o.text.includes(host), `the result text does not name ${host}`);
 });
 
-Then("the result does not name cluster {word}", function (this: ConformanceWorld, c: string) {
-  const o = expectSuccess(this);
-  const host = new URL(this.cluster(c).server).host;
-  const all = `${o.text}\n${JSON.stringify(o.result.structuredContent ?? {})}`;
-  assert(!all.includes(host), `the result still names ${host}`);
+Then("the result names cluster {word}", async function (this: ConformanceWorld, c: string) {
+  const last = lastCall(this);
+  await this.checks.judge(
+    `names-${c}`,
+    this.checks.subject(),
+    `the result names cluster ${c} in its text and structuredContent.cluster`,
+    async () => {
+      const a = await requireSuccess(this, last);
+      const host = new URL(this.cluster(c).server).host;
+      const sc = (a.result?.structuredContent ?? {}) as { cluster?: { host?: string; server?: string } };
+      expect(
+        sc.cluster?.host === host || sc.cluster?.server === this.cluster(c).server,
+        `structuredContent.cluster does not name ${host}: ${JSON.stringify(sc.cluster ?? null)}`,
+      );
+      expect(a.text.includes(host), `the result text does not name ${host}`);
+    },
+    { call: last.call },
+  );
 });
 
-Then("no minted credential appears in the result", function (this: ConformanceWorld) {
-  const o = this.last;
-  const text = o ? `${o.text}\n${JSON.stringify(o.result)}` : (this.lastError?.message ?? "");
-  const leaks = this.secrets.leaks(text);
-  assert(leaks.length === 0, `the result contains ${leaks.length} minted credential value(s)`);
+Then("the result does not name cluster {word}", async function (this: ConformanceWorld, c: string) {
+  const last = lastCall(this);
+  await this.checks.judge(
+    `not-names-${c}`,
+    this.checks.subject(),
+    `the result never names cluster ${c}`,
+    async () => {
+      const a = await requireSuccess(this, last);
+      const host = new URL(this.cluster(c).server).host;
+      const all = `${a.text}\n${JSON.stringify(a.result?.structuredContent ?? {})}`;
+      expect(!all.includes(host), `the result still names ${host}`);
+    },
+    { call: last.call },
+  );
 });
 
+Then("no minted credential appears in the result", async function (this: ConformanceWorld) {
+  const last = lastCall(this);
+  const a = last.answer;
+  await judgeNoSecret(this, "the result", `${a.text}\n${JSON.stringify(a.result ?? {})}`, last.call);
+});
+
+/**
+ * AH-HDR-10: after the bad input, a good call of `who` is still served, in this
+ * session and in a new one. "Served" means answered as a tuple the provider
+ * accepted (a result, or an error from the API server): it does not depend on
+ * whether the provider's token handling works, which other scenarios judge.
+ */
 Then("the target still serves {word}", async function (this: ConformanceWorld, who: string) {
-  const s = this.session ?? (await this.defaultSession());
-  const o = await s.call(this.tool("namespaces_list"), {}, { headers: this.headersOf(who) });
-  assert(!o.isError, `the next call in the same session failed: ${o.text.slice(0, 200)}`);
-  const fresh = await this.connect();
-  const o2 = await fresh.call(this.tool("namespaces_list"), {}, { headers: this.headersOf(who) });
-  assert(!o2.isError, `a call in a new session failed: ${o2.text.slice(0, 200)}`);
+  await this.checks.judge(
+    "still-serves",
+    ["AH-HDR-10"],
+    `a good call of ${who} is still served, in this session and a new one`,
+    async () => {
+      if (this.crashed) throw new Untestable(`not judged: ${this.crashed.detail} (see target-healthy)`);
+      const h = this.headersOf(who);
+      const send = this.stdio ? { meta: h } : { headers: h };
+      const label = this.labelOf(who);
+      const here = await this.call("namespaces_list", { ...send, args: {}, label, control: true });
+      served(this, here.answer, "the next call in the same session");
+      if (this.stdio) return;
+      let fresh: Awaited<ReturnType<ConformanceWorld["connect"]>>;
+      try {
+        fresh = await this.connect();
+      } catch (e) {
+        fail(`a new session could not be opened: ${errorAnswer(e, 0).text.slice(0, 200)}`);
+      }
+      const there = await this.call("namespaces_list", {
+        ...send,
+        args: {},
+        label,
+        session: fresh,
+        control: true,
+      });
+      served(this, there.answer, "a call in a new session");
+    },
+  );
 });
+
+function served(world: ConformanceWorld, a: ReturnType<typeof errorAnswer>, where: string) {
+  if (world.crashed) fail(`${world.crashed.detail} after the bad input`);
+  if (a.kind === "result") return;
+  if (a.kind === "no-answer" || a.kind === "http-error")
+    fail(
+      `${where} got ${a.kind === "no-answer" ? "no answer" : `HTTP ${a.status}`}: ${a.text.slice(0, 160)}`,
+    );
+  if (a.kind === "tool-error" && a.code && VALIDATION_CODES.includes(a.code))
+    fail(
+      `${where} was refused as [${a.code}] although its tuple is valid: ${world.secrets.scrub(a.text.slice(0, 160))}`,
+    );
+}
 
 // ---- audit-log oracles ----
 
 Then(
   "the audit log of cluster {word} shows {word} making a successful request",
   async function (this: ConformanceWorld, c: string, who: string) {
-    const user = this.identity(who).user;
-    const events = await pollAudit(this, c, user, (ev) => ev.some(ok));
-    assert(events.some(ok), `no successful request by ${user} in cluster ${c}'s audit log`);
+    const last = this.last;
+    await this.checks.judge(
+      `audit-${who}-served-on-${c}`,
+      this.checks.subject(),
+      `cluster ${c}'s audit log shows ${who} making a successful request`,
+      async () => {
+        const user = this.identity(who).user;
+        const events = await this.auditSettled(c, user);
+        if (events.some(ok)) return;
+        // A call of `who` that failed: the scenario's finding, or an identity that fails everywhere?
+        if (last && last.label.identity === who && last.answer.kind !== "result") {
+          await untestableIfPrecondition(this, who, last.answer, this.checks.subject());
+        }
+        fail(`no successful request by ${who} in cluster ${c}'s audit log${describe(events)}`);
+      },
+      last ? { call: last.call } : {},
+    );
   },
 );
 
 Then(
   "the audit log of cluster {word} shows no request from {word}",
   async function (this: ConformanceWorld, c: string, who: string) {
-    await settle();
-    const user = this.identity(who).user;
-    const events = await this.auditSince(c, user);
-    assert(events.length === 0, `cluster ${c} saw ${events.length} request(s) from ${user}`);
+    await this.checks.judge(
+      `audit-no-${who}-on-${c}`,
+      this.checks.subject(),
+      `cluster ${c} saw no request from ${who}`,
+      async () => {
+        const events = await this.auditSettled(c, this.identity(who).user);
+        expect(
+          events.length === 0,
+          `cluster ${c} saw ${events.length} request(s) from ${who}${describe(events)}`,
+        );
+      },
+      this.last ? { call: this.last.call } : {},
+    );
   },
 );
 
 Then(
   "the audit log of cluster {word} shows no successful request from {word}",
   async function (this: ConformanceWorld, c: string, who: string) {
-    await settle();
-    const user = this.identity(who).user;
-    const events = (await this.auditSince(c, user)).filter(ok);
-    assert(events.length === 0, `cluster ${c} served ${events.length} request(s) for ${user}`);
+    await this.checks.judge(
+      `audit-no-success-${who}-on-${c}`,
+      this.checks.subject(),
+      `cluster ${c} served no request of ${who}`,
+      async () => {
+        const events = (await this.auditSettled(c, this.identity(who).user)).filter(ok);
+        expect(
+          events.length === 0,
+          `cluster ${c} served ${events.length} request(s) of ${who}${describe(events)}`,
+        );
+      },
+      this.last ? { call: this.last.call } : {},
+    );
   },
 );
 
 Then(
   "the audit log of cluster {word} shows no request with its admin credentials",
   async function (this: ConformanceWorld, c: string) {
-    await settle();
-    const { X509Certificate } = await import("node:crypto");
-    const cn = /CN=([^,\n]+)/.exec(new X509Certificate(this.cluster(c).info.admin.certPem).subject)?.[1];
-    assert(cn, "cannot read the admin certificate's CN");
-    const events = await this.auditSince(c, cn);
-    assert(events.length === 0, `cluster ${c} saw ${events.length} request(s) with its admin credentials`);
+    await this.checks.judge(
+      `audit-no-admin-on-${c}`,
+      this.checks.subject(),
+      `cluster ${c} saw no request with its admin credentials`,
+      async () => {
+        const { X509Certificate } = await import("node:crypto");
+        const cn = /CN=([^,\n]+)/.exec(new X509Certificate(this.cluster(c).info.admin.certPem).subject)?.[1];
+        if (!cn) throw new Error("cannot read the admin certificate's CN");
+        const events = await this.auditSettled(c, cn);
+        expect(
+          events.length === 0,
+          `cluster ${c} saw ${events.length} request(s) with its admin credentials`,
+        );
+      },
+    );
   },
 );
-
-const ok = (e: { responseStatus?: { code?: number } }) => {
-  const code = e.responseStatus?.code ?? 0;
-  return code >= 200 && code < 300;
-};
-
-/** Audit events are written asynchronously: wait a little for them. */
-export async function pollAudit(
-  world: ConformanceWorld,
-  cluster: string,
-  user: string,
-  done: (events: Awaited<ReturnType<ConformanceWorld["auditSince"]>>) => boolean,
-  timeoutMs = 5000,
-) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const events = await world.auditSince(cluster, user);
-    if (done(events) || Date.now() > deadline) return events;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-export const settle = (ms = 1500) => new Promise((r) => setTimeout(r, ms));
 
 Then(
   "the audit log of cluster {word} shows {word} forbidden exactly once",
   async function (this: ConformanceWorld, c: string, who: string) {
-    const user = this.identity(who).user;
-    await pollAudit(this, c, user, (ev) => ev.some((e) => e.responseStatus?.code === 403));
-    await settle(1000);
-    const events = await this.auditSince(c, user);
-    const denied = events.filter((e) => e.responseStatus?.code === 403);
-    assert(denied.length === 1, `expected exactly one 403 for ${user}, saw ${denied.length} (retries?)`);
-    const others = events.filter((e) => e.requestURI.includes("forbidden-plans") && ok(e));
-    assert(others.length === 0, "the forbidden ConfigMap was read with other credentials");
+    await this.checks.judge(
+      `audit-${who}-forbidden-once`,
+      this.checks.subject(),
+      `cluster ${c} refused ${who} exactly once (no retry with other credentials)`,
+      async () => {
+        const events = await this.auditSettled(c, this.identity(who).user);
+        const denied = events.filter((e) => e.responseStatus?.code === 403);
+        expect(denied.length === 1, `expected exactly one 403 for ${who}, saw ${denied.length} (retries?)`);
+        const all = await this.auditSettled(c);
+        const others = all.filter((e) => e.requestURI.includes("forbidden-plans") && ok(e));
+        expect(others.length === 0, "the forbidden ConfigMap was read with other credentials");
+      },
+      this.last ? { call: this.last.call } : {},
+    );
   },
 );
+
+function describe(events: AuditEvent[]): string {
+  if (events.length === 0) return "";
+  const shown = events
+    .slice(0, 3)
+    .map((e) => `${e.verb} ${e.requestURI.split("?")[0]} → ${e.responseStatus?.code}`);
+  return ` (${shown.join("; ")}${events.length > 3 ? "; …" : ""})`;
+}

@@ -1,32 +1,32 @@
+// Steps that send tools/call requests. Each names the tuple it sends for the
+// timeline (identity, source, and the deliberate changes, by placeholder,
+// never by value).
+import { judgeErrorForm, judgeRefusal, lastCall } from "../checks/judgements.js";
+import { expect, fail } from "../checks/recorder.js";
 import type { Headers } from "../mcp/client.js";
-import { RawSession, rawOutcome } from "../mcp/raw.js";
+import type { TupleLabel } from "../report/model.js";
 import type { ConformanceWorld } from "../world/world.js";
 import { type DataTable, Given, Then, When } from "./dsl.js";
 import { largeBundle, resolveValue } from "./values.js";
 
-export async function callTool(
-  world: ConformanceWorld,
-  spec: string,
-  opts: { headers?: Headers; meta?: Record<string, unknown>; args?: Record<string, unknown> } = {},
-) {
-  const s = world.session ?? (await world.defaultSession());
-  try {
-    world.last = await s.call(world.tool(spec), opts.args ?? world.args(spec), opts);
-    world.lastError = undefined;
-  } catch (e) {
-    world.last = undefined;
-    world.lastError = e as Error;
-  }
-  return world.last;
+/** Identity headers as this scenario sends them: in `_meta` over stdio, else as HTTP headers. */
+function asCall(world: ConformanceWorld, headers: Headers) {
+  return world.stdio ? { meta: headers } : { headers };
 }
 
-/** Identity headers (stdio sessions carry them in _meta instead). */
-function asCall(world: ConformanceWorld, headers: Headers) {
-  return world.bag.get("stdio") ? { meta: headers } : { headers };
+export async function callAs(
+  world: ConformanceWorld,
+  who: string,
+  tool: string,
+  headers: Headers,
+  changes: string[] = [],
+  args?: Record<string, unknown>,
+) {
+  return world.call(tool, { ...asCall(world, headers), args, label: world.labelOf(who, changes) });
 }
 
 When("{word} calls {string}", async function (this: ConformanceWorld, who: string, tool: string) {
-  await callTool(this, tool, asCall(this, this.headersOf(who)));
+  await callAs(this, who, tool, this.headersOf(who));
 });
 
 When(
@@ -34,7 +34,7 @@ When(
   async function (this: ConformanceWorld, who: string, tool: string, header: string) {
     const h = this.headersOf(who);
     delete h[header];
-    await callTool(this, tool, asCall(this, h));
+    await callAs(this, who, tool, h, [`without ${header}`]);
   },
 );
 
@@ -43,7 +43,7 @@ When(
   async function (this: ConformanceWorld, who: string, tool: string, header: string, value: string) {
     const h = this.headersOf(who);
     h[header] = await resolveValue(this, value);
-    await callTool(this, tool, asCall(this, h));
+    await callAs(this, who, tool, h, [`${header} = ${value === "" ? '""' : value}`]);
   },
 );
 
@@ -51,31 +51,39 @@ When(
   "{word} calls {string} with these header changes:",
   async function (this: ConformanceWorld, who: string, tool: string, table: DataTable) {
     const h = this.headersOf(who);
+    const changes: string[] = [];
     for (const [name, value] of table.raw()) {
       if (!name) continue;
-      if (value === "(absent)") delete h[name];
-      else h[name] = await resolveValue(this, value ?? "");
+      if (value === "(absent)") {
+        delete h[name];
+        changes.push(`without ${name}`);
+      } else {
+        h[name] = await resolveValue(this, value ?? "");
+        changes.push(`${name} = ${value}`);
+      }
     }
-    await callTool(this, tool, asCall(this, h));
+    await callAs(this, who, tool, h, changes);
   },
 );
 
 When("{string} is called without cluster headers", async function (this: ConformanceWorld, tool: string) {
-  await callTool(this, tool, {});
+  await this.call(tool, { label: { source: "none" } });
 });
 
 When(
   "{word} reads the ConfigMap {string} in namespace {string}",
   async function (this: ConformanceWorld, who: string, name: string, ns: string) {
-    await callTool(this, "resources_get", {
-      ...asCall(this, this.headersOf(who)),
-      args: { apiVersion: "v1", kind: "ConfigMap", namespace: ns, name },
+    await callAs(this, who, "resources_get", this.headersOf(who), [], {
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      namespace: ns,
+      name,
     });
   },
 );
 
 When("{word} reads the cluster identity", async function (this: ConformanceWorld, who: string) {
-  await callTool(this, "resources_get", asCall(this, this.headersOf(who)));
+  await callAs(this, who, "resources_get", this.headersOf(who));
 });
 
 When(
@@ -83,7 +91,10 @@ When(
   async function (this: ConformanceWorld, who: string, tool: string, kib: number) {
     const h = this.headersOf(who);
     h["kubernetes-certificate-authority-data"] = await largeBundle(this, this.identityCluster(who), kib);
-    await callTool(this, tool, { headers: h });
+    await this.call(tool, {
+      headers: h,
+      label: this.labelOf(who, [`a CA bundle of ${kib} KiB, own CA last`]),
+    });
   },
 );
 
@@ -92,21 +103,33 @@ When(
 When(
   "{word} calls {string} with its credentials only in _meta",
   async function (this: ConformanceWorld, who: string, tool: string) {
-    await callTool(this, tool, { meta: this.headersOf(who) });
+    await this.call(tool, { meta: this.headersOf(who), label: this.labelOf(who, [], "meta") });
   },
 );
+
+function metaOver(world: ConformanceWorld, who: string, other: string, changes: string[] = []): TupleLabel {
+  return { ...world.labelOf(who, changes, "both"), headersIdentity: other };
+}
 
 When(
   "{word} calls {string} with its credentials in _meta and the headers of {word}",
   async function (this: ConformanceWorld, who: string, tool: string, other: string) {
-    await callTool(this, tool, { meta: this.headersOf(who), headers: this.headersOf(other) });
+    await this.call(tool, {
+      meta: this.headersOf(who),
+      headers: this.headersOf(other),
+      label: metaOver(this, who, other),
+    });
   },
 );
 
 When(
   "{word} reads the cluster identity with its credentials in _meta and the headers of {word}",
   async function (this: ConformanceWorld, who: string, other: string) {
-    await callTool(this, "resources_get", { meta: this.headersOf(who), headers: this.headersOf(other) });
+    await this.call("resources_get", {
+      meta: this.headersOf(who),
+      headers: this.headersOf(other),
+      label: metaOver(this, who, other),
+    });
   },
 );
 
@@ -115,7 +138,11 @@ When(
   async function (this: ConformanceWorld, who: string, tool: string, key: string, other: string) {
     const meta = this.headersOf(who);
     delete meta[key];
-    await callTool(this, tool, { meta, headers: this.headersOf(other) });
+    await this.call(tool, {
+      meta,
+      headers: this.headersOf(other),
+      label: metaOver(this, who, other, [`without ${key}`]),
+    });
   },
 );
 
@@ -124,44 +151,35 @@ When(
   async function (this: ConformanceWorld, who: string, tool: string, key: string, json: string) {
     const meta: Record<string, unknown> = this.headersOf(who);
     meta[key] = JSON.parse(json);
-    await callTool(this, tool, { meta, headers: this.headersOf(who) });
+    await this.call(tool, {
+      meta,
+      headers: this.headersOf(who),
+      label: metaOver(this, who, who, [`${key} = JSON ${json}`]),
+    });
+  },
+);
+
+When(
+  "{word} calls {string} with the _meta key {string} also sent as {string} with the value {string}",
+  async function (
+    this: ConformanceWorld,
+    who: string,
+    tool: string,
+    key: string,
+    twin: string,
+    value: string,
+  ) {
+    const meta: Record<string, unknown> = this.headersOf(who);
+    meta[twin] = await resolveValue(this, value);
+    await this.call(tool, {
+      meta,
+      headers: this.headersOf(who),
+      label: metaOver(this, who, who, [`${key} also as ${twin} = ${value}`]),
+    });
   },
 );
 
 // ---- raw HTTP (repeated lines, comma-joined, oversize) ----
-
-async function rawSession(world: ConformanceWorld): Promise<RawSession> {
-  let s = world.bag.get("raw") as RawSession | undefined;
-  if (!s) {
-    s = await RawSession.open(world.targetUrl());
-    world.bag.set("raw", s);
-  }
-  return s;
-}
-
-async function rawCall(world: ConformanceWorld, tool: string, headers: [string, string][]) {
-  const s = await rawSession(world);
-  world.bag.delete("rawResponse");
-  try {
-    const { response, message } = await s.call(world.tool(tool), world.args(tool), headers);
-    world.bag.set("rawResponse", response);
-    const o = rawOutcome(message);
-    world.last = o
-      ? {
-          // biome-ignore lint/suspicious/noExplicitAny: synthetic result for assertions
-          result: (message?.result ?? {}) as any,
-          text: o.text,
-          isError: o.isError,
-          code: o.code,
-          durationMs: 0,
-        }
-      : undefined;
-    world.lastError = o ? undefined : new Error(`HTTP ${response.status}: ${response.body.slice(0, 200)}`);
-  } catch (e) {
-    world.last = undefined;
-    world.lastError = e as Error;
-  }
-}
 
 When(
   "{word} calls {string} with the header {string} sent twice",
@@ -171,7 +189,7 @@ When(
     const v = h[header];
     if (v === undefined) throw new Error(`${who} has no ${header}`);
     pairs.push([header, v]);
-    await rawCall(this, tool, pairs);
+    await this.rawCall(tool, pairs, this.labelOf(who, [`${header} sent twice`]));
   },
 );
 
@@ -180,7 +198,7 @@ When(
   async function (this: ConformanceWorld, who: string, tool: string, header: string, second: string) {
     const pairs: [string, string][] = Object.entries(this.headersOf(who));
     pairs.push([header, await resolveValue(this, second)]);
-    await rawCall(this, tool, pairs);
+    await this.rawCall(tool, pairs, this.labelOf(who, [`${header} sent again as ${second}`]));
   },
 );
 
@@ -189,7 +207,7 @@ When(
   async function (this: ConformanceWorld, who: string, tool: string, header: string, extra: string) {
     const h = this.headersOf(who);
     h[header] = `${h[header] ?? ""}, ${await resolveValue(this, extra)}`;
-    await rawCall(this, tool, Object.entries(h));
+    await this.rawCall(tool, Object.entries(h), this.labelOf(who, [`${header} comma-joined with ${extra}`]));
   },
 );
 
@@ -198,7 +216,7 @@ When(
   async function (this: ConformanceWorld, who: string, tool: string, kib: number) {
     const h = this.headersOf(who);
     h["kubernetes-certificate-authority-data"] = await largeBundle(this, this.identityCluster(who), kib);
-    await rawCall(this, tool, Object.entries(h));
+    await this.rawCall(tool, Object.entries(h), this.labelOf(who, [`${kib} KiB of headers`]));
   },
 );
 
@@ -206,26 +224,34 @@ Given("{word}'s headers were sent with initialize", async function (this: Confor
   this.session = await this.connect(this.headersOf(who));
 });
 
-Then("the oversize request was refused cleanly", function (this: ConformanceWorld) {
-  const r = this.bag.get("rawResponse") as { status: number; body: string } | undefined;
-  if (this.last) {
-    if (!this.last.isError) throw new Error("an oversize request was served as if nothing were wrong");
-    return;
-  }
-  if (r && r.status >= 400 && r.status < 500) return;
-  // The server may answer 431 and close while the client is still writing:
-  // the client then sees a reset. That is still a refusal; serving continues is checked next.
-  const msg = this.lastError?.message ?? "";
-  if (/ECONNRESET|EPIPE|socket hang up/i.test(msg)) return;
-  throw new Error(`expected HTTP 431 (or 4xx) or an MCP error, got ${r ? `HTTP ${r.status}` : msg}`);
+Then("the oversize request was refused cleanly", async function (this: ConformanceWorld) {
+  const last = lastCall(this);
+  const a = last.answer;
+  await this.checks.judge(
+    "refused-cleanly",
+    this.checks.subject(),
+    "refused with HTTP 431 (or another 4xx) or an MCP error",
+    () => {
+      if (a.kind === "result") fail("an oversize request was served as if nothing were wrong");
+      if (a.kind === "tool-error" || a.kind === "jsonrpc-error") return;
+      if (a.kind === "http-error") {
+        expect((a.status ?? 0) >= 400 && (a.status ?? 0) < 500, `HTTP ${a.status} instead of a 4xx`);
+        return;
+      }
+      // The server may answer 431 and close while the client is still writing:
+      // the client then sees a reset. That is still a refusal; serving on is judged next.
+      expect(/ECONNRESET|EPIPE|socket hang up/i.test(a.text), `no answer: ${a.text}`);
+    },
+    { call: last.call },
+  );
 });
 
 When(
   "{word} calls {string} with arguments for a pod that does not exist",
   async function (this: ConformanceWorld, who: string, tool: string) {
-    await callTool(this, tool, {
-      ...asCall(this, this.headersOf(who)),
-      args: { namespace: "conformance", name: "no-such-pod-4f1c" },
+    await callAs(this, who, tool, this.headersOf(who), [], {
+      namespace: "conformance",
+      name: "no-such-pod-4f1c",
     });
   },
 );
@@ -234,26 +260,60 @@ When(
   "{word} calls the tool {string} with the arguments {string}",
   async function (this: ConformanceWorld, who: string, tool: string, json: string) {
     // Deliberately bypasses the profile's tool-name mapping and argument defaults.
-    const s = this.session ?? (await this.defaultSession());
-    try {
-      this.last = await s.call(
-        tool,
-        JSON.parse(json) as Record<string, unknown>,
-        asCall(this, this.headersOf(who)),
-      );
-      this.lastError = undefined;
-    } catch (e) {
-      this.last = undefined;
-      this.lastError = e as Error;
-    }
+    await this.call(tool, {
+      ...asCall(this, this.headersOf(who)),
+      args: JSON.parse(json) as Record<string, unknown>,
+      label: this.labelOf(who, [`tool ${tool} with ${json}`]),
+      rawToolName: true,
+    });
   },
 );
 
-Then("the call is refused with a JSON-RPC error, not a tool result", function (this: ConformanceWorld) {
-  if (this.last) {
-    throw new Error(`expected a JSON-RPC error, got a tool result: ${this.last.text.slice(0, 200)}`);
-  }
-  if (!this.lastError || !/MCP error -?\d+/.test(this.lastError.message)) {
-    throw new Error(`expected a JSON-RPC error, got: ${this.lastError?.message ?? "nothing"}`);
-  }
+Then("the call is refused with a JSON-RPC error, not a tool result", async function (this: ConformanceWorld) {
+  const last = lastCall(this);
+  const a = last.answer;
+  await this.checks.judge(
+    "jsonrpc-error",
+    this.checks.subject(),
+    "a JSON-RPC error, not a tool result",
+    () => {
+      if (a.kind === "jsonrpc-error") return;
+      fail(
+        a.kind === "result" || a.kind === "tool-error"
+          ? `a tool result: ${this.secrets.scrub(a.text.slice(0, 200))}`
+          : `no JSON-RPC error: ${a.text.slice(0, 200)}`,
+      );
+    },
+    { call: last.call },
+  );
+});
+
+// ---- refusals ----
+
+Then("the call fails", async function (this: ConformanceWorld) {
+  await judgeRefusal(this, {});
+});
+
+Then("the call fails with {string}", async function (this: ConformanceWorld, code: string) {
+  await judgeRefusal(this, { codes: [code.replace(/^\[|\]$/g, "")] });
+});
+
+Then(
+  "the call fails with {string} naming {string}",
+  async function (this: ConformanceWorld, code: string, name: string) {
+    await judgeRefusal(this, { codes: [code.replace(/^\[|\]$/g, "")], names: name });
+  },
+);
+
+Then("the call fails with one of {string}", async function (this: ConformanceWorld, codes: string) {
+  await judgeRefusal(this, {
+    codes: codes
+      .split(/[,\s]+/)
+      .filter(Boolean)
+      .map((c) => c.replace(/^\[|\]$/g, "")),
+  });
+});
+
+Then("the error is {string}", async function (this: ConformanceWorld, code: string) {
+  await judgeErrorForm(this, lastCall(this), { codes: [code.replace(/^\[|\]$/g, "")] });
 });

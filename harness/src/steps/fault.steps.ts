@@ -2,63 +2,44 @@
 // frozen, killed and restarted. Faulty calls must end with their documented
 // error within the request timeout + 1 s; healthy tenants must stay fast; the
 // target must survive and recover.
-import { attach, type RestartableCluster, startRestartableCluster } from "../clusters/index.js";
+import { type Answer, leanAnswer } from "../checks/answer.js";
+import { untestableIfPrecondition } from "../checks/preconditions.js";
+import { expect, fail, Untestable } from "../checks/recorder.js";
+import { attach, startRestartableCluster } from "../clusters/index.js";
 import { HealthyLoad } from "../fault/healthy.js";
+import { type FaultCall, type FaultState, newFaultState } from "../fault/state.js";
 import { type FaultUpstream, hungUpstream, midTlsUpstream, slowUpstream } from "../fault/upstreams.js";
 import { LeanMcp, type LeanResult } from "../load/lean-mcp.js";
 import { describeStats, fmtMs, runPool, summarize } from "../load/stats.js";
 import { b64, makeServerCert } from "../oracles/pki.js";
-import type { ConformanceWorld } from "../world/world.js";
-import { assert, Given, Then, When } from "./dsl.js";
-
-interface FaultCall {
-  label: string;
-  /** Accepted outcomes: error codes, or "ok" for a success. */
-  expected: string[];
-  outcome: string;
-  ms: number;
-  text: string;
-}
+import { type ConformanceWorld, VALIDATION_CODES } from "../world/world.js";
+import { Given, Then, When } from "./dsl.js";
 
 const codeOf = (r: LeanResult) => (r.isError ? (/^\s*\[([a-z-]+)\]/.exec(r.text)?.[1] ?? r.kind) : "ok");
 
+function fault(world: ConformanceWorld): FaultState {
+  world.fault ??= newFaultState();
+  return world.fault;
+}
+
 function timeoutMs(world: ConformanceWorld): number {
-  return (world.bag.get("timeoutMs") as number | undefined) ?? world.profile.defaultRequestTimeoutMs;
+  return world.timeoutMs ?? world.profile.defaultRequestTimeoutMs;
 }
 
 async function session(world: ConformanceWorld): Promise<LeanMcp> {
-  let s = world.bag.get("faultSession") as LeanMcp | undefined;
-  if (!s) {
-    s = await LeanMcp.open(world.targetUrl(), 32, false);
-    const opened = s;
-    world.cleanups.push(() => opened.close());
-    world.bag.set("faultSession", s);
+  const f = fault(world);
+  if (!f.session) {
+    const s = await LeanMcp.open(await world.targetUrl(), 32, false, world.initHeaders());
+    world.cleanups.push(() => s.close());
+    f.session = s;
   }
-  return s;
+  return f.session;
 }
 
 function healthy(world: ConformanceWorld): HealthyLoad {
-  const h = world.bag.get("healthy") as HealthyLoad | undefined;
-  assert(h, "no healthy tenants (measure a baseline first)");
+  const h = fault(world).healthy;
+  if (!h) throw new Error("no healthy tenants (measure a baseline first)");
   return h;
-}
-
-function faultCalls(world: ConformanceWorld): FaultCall[] {
-  let calls = world.bag.get("faultCalls") as FaultCall[] | undefined;
-  if (!calls) {
-    calls = [];
-    world.bag.set("faultCalls", calls);
-  }
-  return calls;
-}
-
-function windows(world: ConformanceWorld): [number, number][] {
-  let w = world.bag.get("faultWindows") as [number, number][] | undefined;
-  if (!w) {
-    w = [];
-    world.bag.set("faultWindows", w);
-  }
-  return w;
 }
 
 /** One call with `headers`; the client gives up 5 s after the target's timeout, so a missing timeout shows. */
@@ -82,7 +63,7 @@ async function timedCall(
   } catch (e) {
     call = { label, expected, outcome: "no-answer", ms: performance.now() - t0, text: (e as Error).message };
   }
-  faultCalls(world).push(call);
+  fault(world).calls.push(call);
   return call;
 }
 
@@ -97,7 +78,7 @@ Given(
       await midTlsUpstream(),
     ];
     for (const u of ups) this.listeners.push(u);
-    this.bag.set("faultUpstreams", ups);
+    fault(this).upstreams = ups;
   },
 );
 
@@ -106,7 +87,7 @@ Given(
   async function (this: ConformanceWorld, name: string, who: string) {
     const r = await startRestartableCluster(`cluster-${name.toLowerCase()}`);
     this.cleanups.push(() => r.stop());
-    this.bag.set(`restartable:${name}`, r);
+    fault(this).restartable.set(name, r);
     this.registerIdentity(who, name, await attach(r.info).mintTokenIdentity());
   },
 );
@@ -127,22 +108,48 @@ When(
     const t0 = performance.now();
     const base = await load.fixed(n);
     const wallMs = performance.now() - t0;
+    const f = fault(this);
+    f.healthy = load;
+    f.healthyTenants = [a, b];
     const bad = base.filter((x) => !x.ok);
-    assert(bad.length === 0, `${bad.length} baseline call(s) failed: ${bad[0]?.text}`);
+    if (bad.length > 0) {
+      // Healthy tenants that fail without any fault: the scenario cannot measure what it is about.
+      for (const [i, who] of [a, b].entries()) {
+        const mine = bad.find((x) => x.tenant === i);
+        if (!mine) continue;
+        await untestableIfPrecondition(this, who, sampleAnswer(mine), this.checks.subject());
+      }
+      this.checks.record(
+        "healthy-baseline",
+        this.checks.subject(),
+        "fail",
+        "the healthy tenants' calls succeed before any fault",
+        `${bad.length} baseline call(s) failed: ${this.secrets.scrub(bad[0]?.text ?? "")}`,
+      );
+      throw new Untestable(
+        "the healthy tenants fail without any fault, so the fault isolation cannot be measured",
+      );
+    }
     const stats = summarize(
       base.map((x) => x.ms),
       wallMs,
     );
-    this.bag.set("healthy", load);
-    this.bag.set("baseline", stats);
+    f.baseline = stats;
     this.attach(describeStats("healthy baseline", stats), "text/plain");
   },
 );
 
+function sampleAnswer(s: { text: string; ok: boolean; ms: number }): Answer {
+  const code = /^\s*\[([a-z-]+)\]/.exec(s.text)?.[1];
+  return code
+    ? { kind: "tool-error", code, text: s.text, durationMs: s.ms }
+    : { kind: "jsonrpc-error", text: s.text, durationMs: s.ms };
+}
+
 When(
   "{int} calls to each fault upstream, {int} at a time, run while the healthy tenants keep calling",
   async function (this: ConformanceWorld, n: number, atOnce: number) {
-    const ups = this.bag.get("faultUpstreams") as FaultUpstream[];
+    const ups = fault(this).upstreams;
     const load = healthy(this);
     load.start();
     await new Promise((r) => setTimeout(r, 300));
@@ -152,7 +159,9 @@ When(
       slow: ["timeout"],
       "mid-tls": ["unreachable", "tls-verification-failed"],
     };
-    const base = this.headersOf(this.bag.get("faultCaller") as string);
+    const caller = fault(this).caller;
+    if (!caller) throw new Error("no faulty caller (Given … makes the faulty calls)");
+    const base = this.headersOf(caller);
     // waves of `atOnce` calls per upstream: a longer fault window gives the healthy p99 more samples
     await Promise.all(
       ups.map((u) =>
@@ -170,19 +179,20 @@ When(
         ),
       ),
     );
-    windows(this).push([from, performance.now()]);
+    fault(this).windows.push([from, performance.now()]);
     await load.stop();
   },
 );
 
 Given("{word} makes the faulty calls", function (this: ConformanceWorld, who: string) {
-  this.bag.set("faultCaller", who);
+  fault(this).caller = who;
 });
 
 When(
   "cluster {word} is frozen, thawed, killed and restarted while the healthy tenants keep calling and {word} calls it in each state",
   async function (this: ConformanceWorld, name: string, who: string) {
-    const r = this.bag.get(`restartable:${name}`) as RestartableCluster;
+    const r = fault(this).restartable.get(name);
+    if (!r) throw new Error(`no restartable cluster ${name}`);
     const h = this.headersOf(who);
     const load = healthy(this);
     const phase = async (label: string, expected: string[], n: number) =>
@@ -198,13 +208,13 @@ When(
     } finally {
       r.thaw();
     }
-    windows(this).push([from, performance.now()]);
+    fault(this).windows.push([from, performance.now()]);
     await phase("R thawed", ["ok"], 2);
     // killed: connections refused
     from = performance.now();
     await r.kill();
     await phase("R killed", ["unreachable"], 4);
-    windows(this).push([from, performance.now()]);
+    fault(this).windows.push([from, performance.now()]);
     await load.stop();
     // restart (CPU-heavy on a small machine: not counted as a fault window for healthy tenants)
     const t0 = performance.now();
@@ -216,7 +226,7 @@ When(
       attempts++;
       const c = await timedCall(this, h, "R restarted", ["ok"]);
       if (c.outcome === "ok" || performance.now() > deadline) break;
-      faultCalls(this).pop(); // a failed attempt while the API server warms up is not a verdict
+      fault(this).calls.pop(); // a failed attempt while the API server warms up is not a verdict
       await new Promise((res) => setTimeout(res, 250));
     }
     this.attach(
@@ -228,39 +238,86 @@ When(
 
 Then(
   "every faulty call ended with its documented error within the request timeout plus {int} ms",
-  function (this: ConformanceWorld, slack: number) {
-    const calls = faultCalls(this);
-    assert(calls.length > 0, "no faulty calls were made");
+  async function (this: ConformanceWorld, slack: number) {
+    const calls = fault(this).calls;
+    if (calls.length === 0) throw new Error("no faulty calls were made");
     const limit = timeoutMs(this) + slack;
-    const problems: string[] = [];
     const byLabel = new Map<string, number[]>();
-    for (const c of calls) {
-      byLabel.set(c.label, [...(byLabel.get(c.label) ?? []), c.ms]);
-      if (!c.expected.includes(c.outcome))
-        problems.push(`${c.label}: got ${c.outcome} (expected ${c.expected.join(" or ")}): ${c.text}`);
-      else if (c.ms > limit)
-        problems.push(`${c.label}: ${c.outcome} after ${Math.round(c.ms)} ms (limit ${limit} ms)`);
-    }
+    for (const c of calls) byLabel.set(c.label, [...(byLabel.get(c.label) ?? []), c.ms]);
     const summary = [...byLabel]
       .map(([l, ms]) => `${l}: ${ms.length} call(s), max ${fmtMs(Math.max(...ms))} ms`)
       .join("; ");
     this.attach(`faulty calls (timeout ${timeoutMs(this)} ms): ${summary}`, "text/plain");
     process.stderr.write(`\n[fault] ${summary}\n`);
-    assert(
-      problems.length === 0,
-      `${problems.length} faulty call(s) wrong:\n${problems.slice(0, 12).join("\n")}`,
+    const outcomes: Record<string, number> = {};
+    for (const c of calls)
+      outcomes[`${c.label}: ${c.outcome}`] = (outcomes[`${c.label}: ${c.outcome}`] ?? 0) + 1;
+    this.record.batches.push({
+      index: this.record.calls.length + 1,
+      at: this.elapsed(),
+      durationMs: 0,
+      label: `faulty calls (timeout ${timeoutMs(this)} ms)`,
+      calls: calls.length,
+      outcomes,
+    });
+    const list = (xs: string[]) => `${xs.length} faulty call(s):\n${xs.slice(0, 12).join("\n")}`;
+    // whether each call failed (or, for a cluster that is back, succeeded): the scenario's rules
+    await this.checks.judge(
+      "faulty-calls-fail",
+      this.checks.subject(),
+      "calls to a faulty upstream fail; calls to a recovered cluster succeed",
+      () => {
+        const wrong = calls.filter((c) =>
+          c.expected.includes("ok")
+            ? c.outcome !== "ok"
+            : c.outcome === "ok" || c.outcome === "no-answer" || VALIDATION_CODES.includes(c.outcome),
+        );
+        expect(
+          wrong.length === 0,
+          list(
+            wrong.map((c) => `${c.label}: got ${c.outcome} (expected ${c.expected.join(" or ")}): ${c.text}`),
+          ),
+        );
+      },
+    );
+    await this.checks.judge(
+      "faulty-calls-in-time",
+      ["AH-NET-4"],
+      `every faulty call ends within the timeout + ${slack} ms (${limit} ms)`,
+      () => {
+        const late = calls.filter((c) => c.ms > limit || c.outcome === "no-answer");
+        expect(
+          late.length === 0,
+          list(late.map((c) => `${c.label}: ${c.outcome} after ${Math.round(c.ms)} ms`)),
+        );
+      },
+    );
+    await this.checks.judge(
+      "faulty-calls-codes",
+      ["AH-ERR-1"],
+      "each faulty call's error carries its documented code",
+      () => {
+        const failing = calls.filter(
+          (c) => !c.expected.includes("ok") && c.outcome !== "ok" && c.outcome !== "no-answer",
+        );
+        const wrong = failing.filter((c) => !c.expected.includes(c.outcome));
+        expect(
+          wrong.length === 0,
+          list(wrong.map((c) => `${c.label}: [${c.outcome}] (documented: ${c.expected.join(" or ")})`)),
+        );
+      },
     );
   },
 );
 
 Then(
   "the healthy tenants' p99 during the faults is within twice the baseline, or the baseline plus {int} ms",
-  function (this: ConformanceWorld, floor: number) {
-    const base = this.bag.get("baseline") as ReturnType<typeof summarize>;
+  async function (this: ConformanceWorld, floor: number) {
+    const f = fault(this);
+    const base = f.baseline;
+    if (!base) throw new Error("no baseline");
     const load = healthy(this);
-    const during = windows(this).flatMap(([a, b]) => load.window(a, b));
-    assert(during.length >= 10, `only ${during.length} healthy call(s) ran during the faults`);
-    const failed = during.filter((s) => !s.ok);
+    const during = f.windows.flatMap(([a, b]) => load.window(a, b));
     const stats = summarize(
       during.map((s) => s.ms),
       0,
@@ -269,21 +326,43 @@ Then(
     const line = `healthy p99: baseline ${fmtMs(base.p99)} ms (p50 ${fmtMs(base.p50)}), during faults ${fmtMs(stats.p99)} ms (p50 ${fmtMs(stats.p50)}, ${stats.n} calls); limit max(2×, +${floor} ms) = ${fmtMs(limit)} ms`;
     this.attach(line, "text/plain");
     process.stderr.write(`[fault] ${line}\n`);
-    assert(
-      failed.length === 0,
-      `${failed.length} healthy call(s) failed during the faults: ${failed[0]?.text}`,
+    await this.checks.judge(
+      "healthy-tenants-fast",
+      ["AH-NET-5"],
+      "healthy tenants stay fast and served during the faults",
+      () => {
+        expect(during.length >= 10, `only ${during.length} healthy call(s) ran during the faults`);
+        const failed = during.filter((s) => !s.ok);
+        expect(
+          failed.length === 0,
+          `${failed.length} healthy call(s) failed during the faults: ${this.secrets.scrub(failed[0]?.text ?? "")}`,
+        );
+        expect(stats.p99 <= limit, line);
+      },
     );
-    assert(stats.p99 <= limit, line);
   },
 );
 
 Then("the target is still running and serves {word}", async function (this: ConformanceWorld, who: string) {
-  if (this.ownTarget) assert(!this.ownTarget.exited(), "the target process exited");
-  const s = await session(this);
-  const r = await s.call(
-    this.tool("pods_list_in_namespace"),
-    this.args("pods_list_in_namespace"),
-    this.headersOf(who),
+  await this.checks.judge(
+    "still-serves",
+    ["AH-HDR-10"],
+    `the target survived the faults and serves ${who}`,
+    async () => {
+      const trouble = await this.checkTarget(false);
+      if (trouble) fail(`${trouble.detail}`);
+      const s = await session(this);
+      const r = await s.call(
+        this.tool("pods_list_in_namespace"),
+        this.args("pods_list_in_namespace"),
+        this.headersOf(who),
+      );
+      const a = leanAnswer(r);
+      if (a.kind === "result") return;
+      if (a.kind === "tool-error" && a.code && !VALIDATION_CODES.includes(a.code)) {
+        await untestableIfPrecondition(this, who, a, ["AH-HDR-10"]);
+      }
+      fail(`a good call after the faults failed: ${this.secrets.scrub(r.text.slice(0, 200))}`);
+    },
   );
-  assert(!r.isError, `a good call after the faults failed: ${r.text.slice(0, 200)}`);
 });

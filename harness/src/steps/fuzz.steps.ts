@@ -4,6 +4,7 @@
 // serve a good call afterwards. Seeded: AHC_FUZZ_SEED replays a run.
 import fc from "fast-check";
 import { ERROR_CODE } from "../../../reference-server/src/wire/constants.js";
+import { expect, fail, Untestable } from "../checks/recorder.js";
 import {
   type FuzzCase,
   type FuzzMaterial,
@@ -12,20 +13,15 @@ import {
   headerSafe,
   secretsOf,
 } from "../fuzz/arbitraries.js";
+import type { FuzzResult } from "../fuzz/state.js";
 import { runPool, seedFrom } from "../load/stats.js";
 import { type RawResponse, RawSession, rawOutcome, rawPost } from "../mcp/raw.js";
 import { b64 } from "../oracles/pki.js";
-import type { ConformanceWorld } from "../world/world.js";
-import { assert, Then, When } from "./dsl.js";
+import { type ConformanceWorld, VALIDATION_CODES } from "../world/world.js";
+import { Then, When } from "./dsl.js";
 
 const CODES = new Set<string>(Object.values(ERROR_CODE));
 const STACK = /\bat [^\s()]+ \([^)]*:\d+:\d+\)|\n\s+at .+:\d+:\d+/;
-
-interface FuzzResult {
-  index: number;
-  shape: string;
-  problem?: string;
-}
 
 /** AH-HDR-9: at least 64 KiB must be accepted; beyond, a refusal may also be a closed connection. */
 const MUST_ACCEPT_HEADER_BYTES = 64 * 1024;
@@ -37,24 +33,51 @@ function headerBytes(c: FuzzCase): number {
   );
 }
 
-function judge(c: FuzzCase, r: RawResponse | Error, id: number, secrets: string[]): string | undefined {
+type Problem = NonNullable<FuzzResult["problem"]>;
+
+/** What is wrong with one answer, by the requirement it breaks (undefined: fine). */
+function judge(c: FuzzCase, r: RawResponse | Error, id: number, secrets: string[]): Problem | undefined {
   if (r instanceof Error) {
     // A server that answers 431 and closes while the client still sends a huge header block makes
     // the client see a reset instead of the 431: a refusal, not a crash (the target is checked after).
     if (headerBytes(c) > MUST_ACCEPT_HEADER_BYTES && /ECONNRESET|EPIPE|socket hang up/.test(r.message))
       return undefined;
-    return `no HTTP answer (${headerBytes(c)} header bytes): ${r.message}`;
+    return {
+      requirement: "AH-HDR-10",
+      kind: "no HTTP answer",
+      detail: `${headerBytes(c)} header bytes: ${r.message}`,
+    };
   }
   const leaked = secrets.filter((s) => r.body.includes(s));
-  if (leaked.length > 0) return `the answer (HTTP ${r.status}) echoes ${leaked.length} secret value(s)`;
-  if (STACK.test(r.body)) return `the answer (HTTP ${r.status}) contains a stack trace`;
+  if (leaked.length > 0)
+    return {
+      requirement: "AH-SEC-1",
+      kind: "echoed a secret",
+      detail: `HTTP ${r.status} echoes ${leaked.length} secret value(s)`,
+    };
+  if (STACK.test(r.body)) return { requirement: "AH-ERR-3", kind: "stack trace", detail: `HTTP ${r.status}` };
   if (r.status >= 400 && r.status < 500) return undefined;
-  if (r.status !== 200) return `HTTP ${r.status}: ${r.body.slice(0, 120)}`;
+  if (r.status !== 200)
+    return { requirement: "AH-HDR-10", kind: `HTTP ${r.status}`, detail: r.body.slice(0, 120) };
   const o = rawOutcome(r.messages.find((m) => m.id === id));
-  if (!o) return `HTTP 200 without a JSON-RPC answer: ${r.body.slice(0, 120)}`;
-  if (o.kind === "jsonrpc-error") return `a JSON-RPC error instead of a tool result: ${o.text.slice(0, 160)}`;
+  if (!o)
+    return {
+      requirement: "AH-HDR-10",
+      kind: "HTTP 200 without a JSON-RPC answer",
+      detail: r.body.slice(0, 120),
+    };
+  if (o.kind === "jsonrpc-error")
+    return {
+      requirement: "AH-ERR-1",
+      kind: "a JSON-RPC error instead of a tool result",
+      detail: o.text.slice(0, 160),
+    };
   if (o.isError && !(o.code && CODES.has(o.code)))
-    return `an error without a documented code: ${o.text.slice(0, 160)}`;
+    return {
+      requirement: "AH-ERR-1",
+      kind: "an error without a documented code",
+      detail: o.text.slice(0, 160),
+    };
   return undefined;
 }
 
@@ -66,7 +89,7 @@ When(
     const other = [...this.clusters().values()].find((c) => c !== a);
     const token = (own["kubernetes-authorization"] ?? "").replace(/^bearer\s+/i, "");
     const carol = [...this.identities.values()].find((e) => e.identity.kind === "cert")?.identity.headers;
-    assert(carol, "the fuzz scenario needs a client-certificate identity");
+    if (!carol) throw new Error("the fuzz scenario needs a client-certificate identity");
     const otherCert = [...this.identities.values()].filter((e) => e.identity.kind === "cert")[1]?.identity
       .headers;
     const m: FuzzMaterial = {
@@ -86,7 +109,7 @@ When(
     };
     const seed = seedFrom("AHC_FUZZ_SEED");
     const cases = fc.sample(fuzzCase(m), { seed, numRuns: n }).map(guardLoopback);
-    const session = await RawSession.open(this.targetUrl());
+    const session = await RawSession.open(await this.targetUrl(), this.initHeaders());
     const tool = this.tool("namespaces_list");
     const results: FuzzResult[] = [];
     let id = 1_000_000;
@@ -112,37 +135,112 @@ When(
     const line = `fuzz: ${results.length} case(s) in ${((performance.now() - t0) / 1000).toFixed(1)} s, seed ${seed} (replay: AHC_FUZZ_SEED=${seed})`;
     this.attach(line, "text/plain");
     process.stderr.write(`\n[fuzz] ${line}\n`);
-    this.bag.set("fuzz", { results, seed, n });
+    this.fuzz = { results, seed, n };
+    const outcomes: Record<string, number> = {};
+    for (const r of results) {
+      const k = r.problem ? `${r.problem.requirement}: ${r.problem.kind}` : "answered";
+      outcomes[k] = (outcomes[k] ?? 0) + 1;
+    }
+    this.record.batches.push({
+      index: this.record.calls.length + 1,
+      at: 0,
+      durationMs: Math.round(performance.now() - t0),
+      label: `${n} hostile tuples (seed ${seed})`,
+      calls: results.length,
+      outcomes,
+    });
   },
 );
 
 Then(
   "every answer was an MCP result with a documented code or an HTTP 4xx, and none echoed a secret",
-  function (this: ConformanceWorld) {
-    const { results, seed, n } = this.bag.get("fuzz") as { results: FuzzResult[]; seed: number; n: number };
-    assert(results.length >= n, `only ${results.length} of ${n} cases ran in the time bound`);
-    const bad = results.filter((r) => r.problem).sort((x, y) => x.index - y.index);
-    assert(
-      bad.length === 0,
-      `${bad.length} of ${results.length} case(s) failed (seed ${seed}; replay with AHC_FUZZ_SEED=${seed}):\n${bad
-        .slice(0, 8)
-        .map((b) => `#${b.index} [${b.shape}]: ${b.problem}`)
-        .join("\n")}`,
+  async function (this: ConformanceWorld) {
+    const state = this.fuzz;
+    if (!state) throw new Error("no fuzz run");
+    const { results, seed, n } = state;
+    const replay = `seed ${seed}; replay with AHC_FUZZ_SEED=${seed}`;
+    // Liveness first: a target that died makes every later case "no answer", one finding, not hundreds.
+    const trouble = await this.checkTarget(results.some((r) => r.problem?.kind === "no HTTP answer"));
+    const first = results
+      .filter((r) => r.problem?.kind === "no HTTP answer")
+      .sort((x, y) => x.index - y.index)[0];
+    await this.checks.judge(
+      "survives-fuzzing",
+      ["AH-HDR-10"],
+      "the target survives every hostile tuple",
+      () => {
+        if (trouble)
+          fail(
+            `${trouble.detail} during the fuzz run (${replay}); first case without an answer: #${first?.index} [${first?.shape}]`,
+          );
+        expect(results.length >= n, `only ${results.length} of ${n} cases ran in the time bound`);
+      },
     );
+    for (const requirement of ["AH-HDR-10", "AH-ERR-1", "AH-ERR-3", "AH-SEC-1"]) {
+      const mine = results.filter((r) => r.problem?.requirement === requirement);
+      await this.checks.judge(
+        `fuzz-${requirement.toLowerCase()}`,
+        [requirement],
+        `every hostile tuple is answered as ${requirement} says`,
+        () => {
+          if (trouble && requirement === "AH-HDR-10")
+            throw new Untestable("not judged case by case: the target crashed (see survives-fuzzing)");
+          if (mine.length === 0) return;
+          // every distinct problem, with how often it happened and the first case that shows it
+          const byKind = new Map<string, FuzzResult[]>();
+          for (const r of mine) {
+            const k = `${r.problem?.kind} [${r.shape}]`;
+            byKind.set(k, [...(byKind.get(k) ?? []), r]);
+          }
+          const lines = [...byKind].map(
+            ([k, rs]) => `${rs.length} × ${k}, e.g. #${rs[0]?.index}: ${rs[0]?.problem?.detail ?? ""}`,
+          );
+          fail(
+            `${mine.length} of ${results.length} case(s) (${replay}), ${byKind.size} distinct:\n${lines.join("\n")}`,
+          );
+        },
+      );
+    }
   },
 );
 
 Then(
   "the target is still running and a good call of {word} succeeds",
   async function (this: ConformanceWorld, who: string) {
-    if (this.ownTarget) assert(!this.ownTarget.exited(), "the target process exited during the fuzz run");
-    const s = await this.connect();
-    const o = await s.call(this.tool("namespaces_list"), {}, { headers: this.headersOf(who) });
-    assert(!o.isError, `a good call after the fuzz run failed: ${o.text.slice(0, 200)}`);
-    const out = this.targetOutput();
-    if (out !== undefined) {
-      const leaks = this.secrets.leaks(out);
-      assert(leaks.length === 0, `the target's output contains ${leaks.length} minted credential value(s)`);
-    }
+    await this.checks.judge(
+      "still-serves",
+      ["AH-HDR-10"],
+      `after the fuzz run the target serves ${who}`,
+      async () => {
+        if (this.crashed) throw new Untestable(`not judged: ${this.crashed.detail} (see survives-fuzzing)`);
+        const s = await this.connect();
+        const r = await this.call("namespaces_list", {
+          session: s,
+          headers: this.headersOf(who),
+          args: {},
+          label: this.labelOf(who),
+          control: true,
+        });
+        const a = r.answer;
+        if (a.kind === "tool-error" && a.code && VALIDATION_CODES.includes(a.code))
+          fail(`a good call after the fuzz run was refused as [${a.code}]`);
+        expect(
+          a.kind === "result" || a.kind === "tool-error",
+          `a good call after the fuzz run got ${a.kind}: ${a.text.slice(0, 160)}`,
+        );
+      },
+    );
+    const out = await this.targetOutput();
+    await this.checks.judge(
+      "no-secret-in-output",
+      ["AH-SEC-1"],
+      "no minted credential in the target's output",
+      () => {
+        if (out === undefined)
+          throw new Untestable("the harness did not start the target, so its output cannot be read");
+        const leaks = this.secrets.leaks(out);
+        expect(leaks.length === 0, `the target's output contains ${leaks.length} minted credential value(s)`);
+      },
+    );
   },
 );

@@ -1,22 +1,76 @@
-import { After, Before, setDefaultTimeout, setWorldConstructor } from "@cucumber/cucumber";
+import {
+  After,
+  AfterAll,
+  Before,
+  BeforeStep,
+  setDefaultTimeout,
+  setWorldConstructor,
+} from "@cucumber/cucumber";
+import { Untestable } from "../checks/recorder.js";
 import { unclaimed } from "../profile/schema.js";
-import { SKIP_REASON_PREFIX } from "../report/messages.js";
-import { ConformanceWorld } from "../world/world.js";
+import { CHECKS_FAILED_PREFIX, SKIP_REASON_PREFIX, scenarioId } from "../report/messages.js";
+import { SCENARIO_RECORD_MEDIA_TYPE } from "../report/model.js";
+import { ConformanceWorld, stopSharedTarget } from "../world/world.js";
+import { STEP_REQUIREMENTS } from "./dsl.js";
 
 setWorldConstructor(ConformanceWorld);
 setDefaultTimeout(90_000);
 
 Before(async function (this: ConformanceWorld, { pickle }) {
   const tags = pickle.tags.map((t) => t.name);
+  this.begin({ id: scenarioId(pickle.uri, pickle.name), name: pickle.name, tags });
+  this.checks.step = -1;
   const missing = unclaimed(tags, this.profile.capabilities);
   if (missing.length > 0) {
     this.attach(`${SKIP_REASON_PREFIX}capability not claimed: ${missing.join(", ")}`, "text/plain");
+    return "skipped";
+  }
+  try {
+    await this.ensureTargetUp();
+  } catch (e) {
+    if (!(e instanceof Untestable)) throw e;
+    for (const r of this.checks.unjudged())
+      this.checks.record("not-judged", [r], "untestable", "judged by this scenario", e.message);
     return "skipped";
   }
   await this.markAll();
   return undefined;
 });
 
+BeforeStep(function (this: ConformanceWorld, { pickleStep }) {
+  this.checks.step++;
+  const m = STEP_REQUIREMENTS.exec(pickleStep.text);
+  this.checks.stepRequirements = m?.[1]?.split(/,\s*/);
+});
+
 After(async function (this: ConformanceWorld) {
+  if (!this.scenario) return;
+  this.checks.stepRequirements = undefined;
+  // a crash between calls is still this scenario's finding
+  if (!this.crashed && this.checks.records.length > 0) await this.checkTarget(false).catch(() => undefined);
+  if (this.crashed)
+    for (const r of this.checks.unjudged())
+      this.checks.record(
+        "not-judged",
+        [r],
+        "untestable",
+        "judged by this scenario",
+        `not judged: ${this.crashed.detail}`,
+      );
+  await this.attachAuditToTimeline().catch(() => undefined);
+  this.record.checks = this.checks.records;
+  this.attach(JSON.stringify(this.record), SCENARIO_RECORD_MEDIA_TYPE);
   await this.dispose();
+  const failed = this.checks.failed();
+  if (failed.length > 0) {
+    throw new Error(
+      `${CHECKS_FAILED_PREFIX}${failed.length} check(s) failed:\n${failed
+        .map((c) => `  ${c.id} [${c.requirements.join(", ")}]: ${c.message ?? ""}`.split("\n")[0])
+        .join("\n")}`,
+    );
+  }
+});
+
+AfterAll(async () => {
+  await stopSharedTarget();
 });

@@ -1,10 +1,19 @@
 // @load: thousands of concurrent calls, 2 clusters × 4 identities each, headers
 // and _meta mixed, one session and several; per-call and audit-log checks.
 import { setParallelCanAssign } from "@cucumber/cucumber";
-import { LeanMcp, type LeanResult } from "../load/lean-mcp.js";
+import { leanAnswer } from "../checks/answer.js";
+import { untestableIfPrecondition } from "../checks/preconditions.js";
+import { expect } from "../checks/recorder.js";
+import { LeanMcp } from "../load/lean-mcp.js";
+import type { LoadCall, LoadState } from "../load/state.js";
 import { describeStats, prng, runPool, seedFrom, summarize } from "../load/stats.js";
 import type { ConformanceWorld } from "../world/world.js";
-import { assert, Given, Then, When } from "./dsl.js";
+import { Given, Then, When } from "./dsl.js";
+
+function load(world: ConformanceWorld): LoadState {
+  if (!world.load) throw new Error("no load identities (a Given step mints them)");
+  return world.load;
+}
 
 // @load and @fault measure latency: in a parallel run they start only when no other scenario
 // runs, and nothing else starts while one of them runs (their figures would otherwise measure
@@ -15,18 +24,6 @@ const exclusive = (p: { tags: readonly { name: string }[] }) =>
 setParallelCanAssign((candidate, inProgress) =>
   exclusive(candidate) ? inProgress.length === 0 : !inProgress.some(exclusive),
 );
-
-interface LoadCall {
-  who: string;
-  cluster: string;
-  tool: "resources_get" | "whoami";
-  via: "headers" | "meta";
-  session: number;
-  outcome?: LeanResult;
-  error?: string;
-}
-
-const LOAD_KEY = "load";
 
 Given(
   "{int} token and {int} client-certificate identities on each of clusters {word} and {word}",
@@ -46,20 +43,22 @@ Given(
         }),
       ]),
     );
-    this.bag.set("loadIdentities", names.sort());
+    this.load = { identities: names.sort(), calls: [] };
   },
 );
 
 When(
-  "{int} calls at concurrency {int} read the cluster identity or ask whoami, mixing headers and _meta on {int} sessions",
+  "{int} calls at concurrency {int} read the cluster identity, mixing headers and _meta on {int} sessions",
   async function (this: ConformanceWorld, n: number, concurrency: number, nSessions: number) {
-    const who = this.bag.get("loadIdentities") as string[];
+    const state = load(this);
+    const who = state.identities;
     const seed = seedFrom("AHC_LOAD_SEED");
     const rnd = prng(seed);
-    // A lean JSON-RPC client (node:http, keep-alive): the figures are the provider's, not an SDK's.
+    // A lean JSON-RPC client (undici, keep-alive): the figures are the provider's, not an SDK's.
+    const url = await this.targetUrl();
     const sessions: LeanMcp[] = [];
     for (let i = 0; i < nSessions; i++) {
-      const s = await LeanMcp.open(this.targetUrl(), concurrency, false);
+      const s = await LeanMcp.open(url, concurrency, false, this.initHeaders());
       sessions.push(s);
       this.cleanups.push(() => s.close());
     }
@@ -70,11 +69,13 @@ When(
       return {
         who: w,
         cluster: this.identityCluster(w),
-        tool: rnd() < 0.5 ? "resources_get" : "whoami",
         via: canMeta && rnd() < 0.5 ? "meta" : "headers",
         session: rnd() < 0.5 || nSessions === 1 ? 0 : 1 + Math.floor(rnd() * (nSessions - 1)),
       };
     });
+    const tool = this.tool("resources_get");
+    const args = this.args("resources_get");
+    const at = this.elapsed();
     const t0 = performance.now();
     await runPool(
       n,
@@ -83,8 +84,6 @@ When(
         const c = calls[i] as LoadCall;
         const s = sessions[c.session] as LeanMcp;
         const h = this.headersOf(c.who);
-        const args = c.tool === "whoami" ? {} : this.args("resources_get");
-        const tool = c.tool === "whoami" ? "whoami" : this.tool("resources_get");
         try {
           c.outcome = c.via === "meta" ? await s.call(tool, args, {}, h) : await s.call(tool, args, h);
         } catch (e) {
@@ -102,89 +101,114 @@ When(
     const line = `${describeStats(`load (seed ${seed}, AHC_LOAD_SEED to replay; concurrency ${concurrency}, ${nSessions} sessions, ${calls.filter((c) => c.via === "meta").length} via _meta)`, stats)}`;
     this.attach(line, "text/plain");
     process.stderr.write(`\n[load] ${line}\n`);
-    this.bag.set(LOAD_KEY, calls);
+    state.calls = calls;
+    const outcomes: Record<string, number> = {};
+    for (const c of calls) {
+      const k = classify(this, c);
+      outcomes[k] = (outcomes[k] ?? 0) + 1;
+    }
+    this.record.batches.push({
+      index: this.record.calls.length + 1,
+      at,
+      durationMs: Math.round(wall),
+      label: `${n} identity reads at concurrency ${concurrency} by ${who.length} identities on ${nSessions} sessions (seed ${seed})`,
+      calls: n,
+      outcomes,
+    });
+    await this.checkTarget(calls.some((c) => c.error !== undefined));
   },
 );
 
-Then("every load result names its own cluster and identity", function (this: ConformanceWorld) {
-  const calls = this.bag.get(LOAD_KEY) as LoadCall[];
-  const who = this.bag.get("loadIdentities") as string[];
-  const users = new Map(who.map((w) => [w, this.identity(w).user]));
-  const problems: string[] = [];
-  for (const [i, c] of calls.entries()) {
-    const tag = `call ${i} (${c.who} via ${c.via} on session ${c.session}, ${c.tool})`;
-    if (c.error || !c.outcome) {
-      problems.push(`${tag}: ${c.error ?? "not run (time bound reached)"}`);
-      continue;
-    }
-    if (c.outcome.isError) {
-      problems.push(`${tag}: ${c.outcome.text.slice(0, 160)}`);
-      continue;
-    }
-    const text = c.outcome.text;
-    if (c.tool === "resources_get") {
-      for (const [name, cl] of this.clusters()) {
-        const uid = cl.info.identityUid ?? "";
-        const has = uid !== "" && text.includes(uid);
-        if (name === c.cluster && !has) problems.push(`${tag}: lacks cluster ${name}'s uid`);
-        if (name !== c.cluster && has) problems.push(`${tag}: shows cluster ${name}'s uid (cross-talk)`);
+/** own cluster | cross-talk | an error code | no answer */
+function classify(world: ConformanceWorld, c: LoadCall): string {
+  if (c.error || !c.outcome) return "no answer";
+  const a = leanAnswer(c.outcome);
+  if (a.kind !== "result") return a.code ? `[${a.code}]` : a.kind;
+  const found = [...world.clusters()].filter(
+    ([, cl]) => cl.info.identityUid && a.text.includes(cl.info.identityUid),
+  );
+  if (found.length === 1 && found[0]?.[0] === c.cluster) return "own cluster";
+  return found.length ? "cross-talk" : "no cluster data";
+}
+
+Then("every load result names its own cluster and identity", async function (this: ConformanceWorld) {
+  const { calls } = load(this);
+  await this.checks.judge(
+    "no-cross-talk",
+    this.checks.subject(),
+    "every result carries its own cluster's data",
+    async () => {
+      const counts = new Map<string, number>();
+      const examples = new Map<string, string>();
+      const failedBy = new Map<string, LoadCall>();
+      for (const [i, c] of calls.entries()) {
+        const k = classify(this, c);
+        if (k === "own cluster") continue;
+        counts.set(k, (counts.get(k) ?? 0) + 1);
+        if (!examples.has(k))
+          examples.set(
+            k,
+            `call ${i} (${c.who} via ${c.via} on session ${c.session}): ${this.secrets.scrub((c.error ?? c.outcome?.text ?? "").slice(0, 120))}`,
+          );
+        if (k !== "cross-talk" && k !== "no cluster data" && c.outcome) failedBy.set(c.who, c);
       }
-    } else {
-      const own = users.get(c.who) as string;
-      if (!text.includes(own)) problems.push(`${tag}: whoami does not name ${own}`);
-      for (const [w, u] of users) {
-        if (w !== c.who && text.includes(u)) problems.push(`${tag}: whoami names ${u} (cross-talk)`);
+      const summary = [...counts].map(([k, n]) => `${n} × ${k} (e.g. ${examples.get(k)})`).join("\n");
+      const wrong = (counts.get("cross-talk") ?? 0) + (counts.get("no cluster data") ?? 0);
+      expect(
+        wrong === 0,
+        `${wrong} of ${calls.length} result(s) with another cluster's data or none:\n${summary}`,
+      );
+      // Errors of identities that fail even alone belong to another requirement.
+      for (const [who, c] of failedBy) {
+        if (!c.outcome) continue;
+        await untestableIfPrecondition(this, who, leanAnswer(c.outcome), this.checks.subject());
       }
-    }
-  }
-  assert(
-    problems.length === 0,
-    `${problems.length} of ${calls.length} load call(s) wrong:\n${problems.slice(0, 12).join("\n")}`,
+      const bad = [...counts.values()].reduce((a, b) => a + b, 0);
+      expect(bad === 0, `${bad} of ${calls.length} load call(s) failed:\n${summary}`);
+    },
   );
 });
 
 Then(
   "the audit logs count exactly each identity's calls on its own cluster and none on the other",
   async function (this: ConformanceWorld) {
-    const calls = this.bag.get(LOAD_KEY) as LoadCall[];
-    const who = this.bag.get("loadIdentities") as string[];
-    const clusterNames = [...new Set(who.map((w) => this.identityCluster(w)))];
-    const events = new Map<string, Awaited<ReturnType<ConformanceWorld["auditSince"]>>>();
-    for (const name of clusterNames) {
-      const mark = this.marks.get(name);
-      assert(mark, `no audit mark for cluster ${name}`);
-      events.set(name, await this.cluster(name).audit.settled(mark));
-    }
-    const problems: string[] = [];
-    for (const w of who) {
-      const user = this.identity(w).user;
-      const own = this.identityCluster(w);
-      const mine = calls.filter((c) => c.who === w && c.outcome);
-      const expectGets = mine.filter((c) => c.tool === "resources_get").length;
-      const expectReviews = mine.filter((c) => c.tool === "whoami").length;
-      for (const name of clusterNames) {
-        const ev = (events.get(name) ?? []).filter((e) => e.user.username === user);
-        if (name !== own) {
-          if (ev.length > 0) problems.push(`cluster ${name} logged ${ev.length} request(s) as ${user}`);
-          continue;
+    const { calls, identities: who } = load(this);
+    await this.checks.judge(
+      "audit-counts",
+      this.checks.subject(),
+      "each identity's reads are logged on its own cluster, exactly, and nowhere else",
+      async () => {
+        const clusterNames = [...new Set(who.map((w) => this.identityCluster(w)))];
+        const events = new Map<string, Awaited<ReturnType<ConformanceWorld["auditSettled"]>>>();
+        for (const name of clusterNames) events.set(name, await this.auditSettled(name));
+        const problems: string[] = [];
+        for (const w of who) {
+          const user = this.identity(w).user;
+          const own = this.identityCluster(w);
+          const expectGets = calls.filter((c) => c.who === w && c.outcome && !c.outcome.isError).length;
+          for (const name of clusterNames) {
+            const ev = (events.get(name) ?? []).filter((e) => e.user.username === user);
+            if (name !== own) {
+              if (ev.length > 0) problems.push(`cluster ${name} logged ${ev.length} request(s) as ${w}`);
+              continue;
+            }
+            const gets = ev.filter(
+              (e) =>
+                e.verb === "get" &&
+                e.requestURI.includes("/configmaps/cluster-identity") &&
+                (e.responseStatus?.code ?? 0) < 300,
+            );
+            if (gets.length !== expectGets)
+              problems.push(
+                `cluster ${name} logged ${gets.length} served identity reads by ${w}, expected ${expectGets}`,
+              );
+          }
         }
-        const gets = ev.filter(
-          (e) => e.verb === "get" && e.requestURI.includes("/configmaps/cluster-identity"),
+        expect(
+          problems.length === 0,
+          `audit logs disagree with the calls (${problems.length}):\n${problems.slice(0, 12).join("\n")}`,
         );
-        const reviews = ev.filter((e) => e.verb === "create" && e.requestURI.includes("selfsubjectreviews"));
-        if (gets.length !== expectGets)
-          problems.push(
-            `cluster ${name} logged ${gets.length} identity reads by ${user}, expected ${expectGets}`,
-          );
-        if (reviews.length !== expectReviews)
-          problems.push(
-            `cluster ${name} logged ${reviews.length} whoami reviews by ${user}, expected ${expectReviews}`,
-          );
-        const refused = ev.filter((e) => (e.responseStatus?.code ?? 200) >= 400);
-        if (refused.length > 0)
-          problems.push(`cluster ${name} refused ${refused.length} request(s) by ${user}`);
-      }
-    }
-    assert(problems.length === 0, `audit logs disagree with the calls:\n${problems.slice(0, 12).join("\n")}`);
+      },
+    );
   },
 );

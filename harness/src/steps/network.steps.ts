@@ -1,37 +1,43 @@
-// Oracles on the network: canaries, a redirecting front, a TLS-name proxy, a hung server.
+// Oracles on the network: canaries, a redirecting front, a TLS-name proxy, a
+// hung server, a path-prefix gateway. Loopback addresses only.
+import { judgeErrorForm, lastCall, requireSuccess } from "../checks/judgements.js";
+import { untestableIfPrecondition } from "../checks/preconditions.js";
+import { expect, fail } from "../checks/recorder.js";
 import {
   hangListener,
   httpCanary,
   httpsRecorder,
+  type Listener,
   prefixProxy,
-  type SeenRequest,
   tcpCanary,
   tcpProxy,
 } from "../oracles/listeners.js";
 import { b64, makeServerCert } from "../oracles/pki.js";
-import type { ConformanceWorld } from "../world/world.js";
-import { expectError, expectSuccess } from "./assertions.steps.js";
-import { callTool } from "./calls.steps.js";
-import { assert, Given, Then, When } from "./dsl.js";
+import type { ConformanceWorld, Oracles } from "../world/world.js";
+import { Given, Then, When } from "./dsl.js";
 
-function keep<T extends { close(): Promise<void> }>(world: ConformanceWorld, name: string, l: T): T {
-  world.listeners.push(l as never);
-  world.named.set(name, l as never);
+function keep<K extends keyof Oracles>(world: ConformanceWorld, key: K, l: NonNullable<Oracles[K]>) {
+  world.listeners.push(l as Listener);
+  world.oracles[key] = l;
   return l;
 }
 
-function listener<T>(world: ConformanceWorld, name: string): T {
-  const l = world.named.get(name);
-  if (!l) throw new Error(`no ${name} in this scenario`);
-  return l as T;
+function oracle<K extends keyof Oracles>(world: ConformanceWorld, key: K): NonNullable<Oracles[K]> {
+  const l = world.oracles[key];
+  if (!l) throw new Error(`no ${key} in this scenario`);
+  return l as NonNullable<Oracles[K]>;
 }
 
 Given("a TCP canary on 127.0.0.2", async function (this: ConformanceWorld) {
-  keep(this, "tcp canary", await tcpCanary("127.0.0.2"));
+  keep(this, "tcpCanary", await tcpCanary("127.0.0.2"));
+});
+
+Given("a TCP canary on 127.0.0.1", async function (this: ConformanceWorld) {
+  keep(this, "tcpCanary", await tcpCanary("127.0.0.1"));
 });
 
 Given("a plain-HTTP canary", async function (this: ConformanceWorld) {
-  keep(this, "http canary", await httpCanary("127.0.0.1"));
+  keep(this, "httpCanary", await httpCanary("127.0.0.1"));
 });
 
 Given("a TCP proxy on 127.0.0.3 to cluster {word}", async function (this: ConformanceWorld, c: string) {
@@ -46,47 +52,121 @@ Given("a hung API server", async function (this: ConformanceWorld) {
 Given("an HTTPS front that answers 307 to a canary", async function (this: ConformanceWorld) {
   const ca = await this.oracleCa();
   const pem = await makeServerCert(ca, ["127.0.0.1"]);
-  const canary = keep(this, "redirect canary", await httpsRecorder(pem, { status: 200 }));
+  const canary = keep(this, "redirectCanary", await httpsRecorder(pem, { status: 200 }));
   keep(this, "front", await httpsRecorder(pem, { status: 307, location: `https://${canary.address}` }));
 });
 
-async function withServer(world: ConformanceWorld, who: string, tool: string, server: string, ca?: string) {
+Given(
+  "an HTTPS gateway serving cluster {word} under the path {string}",
+  async function (this: ConformanceWorld, c: string, prefix: string) {
+    const ca = await this.oracleCa();
+    const pem = await makeServerCert(ca, ["127.0.0.1"]);
+    const cluster = this.cluster(c);
+    keep(this, "gateway", await prefixProxy(pem, cluster.server, cluster.info.caPem, prefix));
+    this.oracles.gatewayPrefix = prefix;
+  },
+);
+
+async function withServer(
+  world: ConformanceWorld,
+  who: string,
+  tool: string,
+  server: string,
+  label: string,
+  ca?: { value: string; label: string },
+) {
   const h = world.headersOf(who);
   h["kubernetes-server"] = server;
-  if (ca) h["kubernetes-certificate-authority-data"] = ca;
-  return callTool(world, tool, { headers: h });
+  const changes = [`kubernetes-server = ${label}`];
+  if (ca) {
+    h["kubernetes-certificate-authority-data"] = ca.value;
+    changes.push(`kubernetes-certificate-authority-data = ${ca.label}`);
+  }
+  const t = world.labelOf(who, changes);
+  return world.call(tool, { headers: h, label: { ...t, server: label } });
 }
 
 When(
   "{word} calls {string} with the server set to the TCP canary",
   async function (this: ConformanceWorld, who: string, tool: string) {
-    const l = listener<{ address: string }>(this, "tcp canary");
-    await withServer(this, who, tool, `https://${l.address}`);
+    await withServer(this, who, tool, `https://${oracle(this, "tcpCanary").address}`, "the TCP canary");
   },
 );
 
 When(
   "{word} calls {string} with the server set to the plain-HTTP canary",
   async function (this: ConformanceWorld, who: string, tool: string) {
-    const l = listener<{ address: string }>(this, "http canary");
-    await withServer(this, who, tool, `http://${l.address}`);
+    await withServer(
+      this,
+      who,
+      tool,
+      `http://${oracle(this, "httpCanary").address}`,
+      "the plain-HTTP canary",
+    );
   },
 );
 
 When(
   "{word} calls {string} through the TCP proxy",
   async function (this: ConformanceWorld, who: string, tool: string) {
-    const l = listener<{ address: string }>(this, "proxy");
-    await withServer(this, who, tool, `https://${l.address}`);
+    await withServer(this, who, tool, `https://${oracle(this, "proxy").address}`, "a proxy on 127.0.0.3");
   },
 );
 
 When(
   "{word} calls {string} against the redirecting front",
   async function (this: ConformanceWorld, who: string, tool: string) {
-    const l = listener<{ address: string }>(this, "front");
     const ca = await this.oracleCa();
-    await withServer(this, who, tool, `https://${l.address}`, b64(ca.certPem));
+    await withServer(this, who, tool, `https://${oracle(this, "front").address}`, "the redirecting front", {
+      value: b64(ca.certPem),
+      label: "the oracle CA",
+    });
+  },
+);
+
+When(
+  "{word} calls {string} through the gateway",
+  async function (this: ConformanceWorld, who: string, tool: string) {
+    const ca = await this.oracleCa();
+    const prefix = this.oracles.gatewayPrefix ?? "";
+    await withServer(
+      this,
+      who,
+      tool,
+      `https://${oracle(this, "gateway").address}${prefix}`,
+      `the gateway${prefix}`,
+      { value: b64(ca.certPem), label: "the oracle CA" },
+    );
+  },
+);
+
+When(
+  "{word} calls {string} with the server set to the unspecified address and the canary's port",
+  async function (this: ConformanceWorld, who: string, tool: string) {
+    await withServer(
+      this,
+      who,
+      tool,
+      `https://0.0.0.0:${oracle(this, "tcpCanary").port}`,
+      "0.0.0.0 (canary port)",
+    );
+  },
+);
+
+When(
+  "{word} calls {string} with the server set to {string} and the canary's port",
+  async function (this: ConformanceWorld, who: string, tool: string, host: string) {
+    // Only hosts that dial the local machine may be sent (0.0.0.0, ::, and their mapped
+    // forms): a provider that does not refuse them reaches the loopback canary, never the network.
+    if (!/^(0\.0\.0\.0|\[::\]|\[::ffff:0\.0\.0\.0\]|\[::ffff:0:0\])$/.test(host))
+      throw new Error(`refusing to send ${host}: only addresses that dial the local machine are allowed`);
+    await withServer(
+      this,
+      who,
+      tool,
+      `https://${host}:${oracle(this, "tcpCanary").port}`,
+      `${host} (canary port)`,
+    );
   },
 );
 
@@ -100,136 +180,166 @@ When(
     otherTool: string,
     n: number,
   ) {
-    const hung = listener<{ address: string }>(this, "hung");
+    const hung = oracle(this, "hung");
     const s = this.session ?? (await this.defaultSession());
     const h = this.headersOf(who);
     h["kubernetes-server"] = `https://${hung.address}`;
     // Wait no longer than the Then step would accept: a provider without a
     // timeout fails in seconds instead of holding the run for minutes.
-    const limit =
-      ((this.bag.get("timeoutMs") as number | undefined) ?? this.profile.defaultRequestTimeoutMs) + 5000;
+    const limit = (this.timeoutMs ?? this.profile.defaultRequestTimeoutMs) + 5000;
     const t0 = performance.now();
-    const hungCall = s
-      .call(this.tool(tool), this.args(tool), { headers: h, timeoutMs: limit + 1000 })
-      .then((o) => {
-        this.bag.set("hungMs", performance.now() - t0);
-        return o;
-      })
-      .catch((e: Error) => {
-        throw new Error(`the hung call got no answer within ${limit + 1000} ms: ${e.message}`);
-      });
-    hungCall.catch(() => {});
+    this.hung = { otherMs: [], other };
+    const state = this.hung;
+    const hungCall = this.call(tool, {
+      headers: h,
+      label: { ...this.labelOf(who, ["kubernetes-server = the hung server"]), server: "the hung server" },
+      timeoutMs: limit + 1000,
+      session: s,
+    }).then((r) => {
+      state.hungMs = performance.now() - t0;
+      return r;
+    });
     await new Promise((r) => setTimeout(r, 200));
-    const others: number[] = [];
     for (let i = 0; i < n; i++) {
-      const o = await s.call(this.tool(otherTool), this.args(otherTool), { headers: this.headersOf(other) });
-      assert(!o.isError, `call ${i + 1} of ${other} failed: ${o.text.slice(0, 200)}`);
-      others.push(o.durationMs);
+      const o = await this.call(otherTool, {
+        headers: this.headersOf(other),
+        label: this.labelOf(other),
+        session: s,
+      });
+      state.otherMs.push(o.answer.kind === "result" ? o.answer.durationMs : Number.POSITIVE_INFINITY);
+      if (o.answer.kind !== "result") state.otherFailure ??= o.answer;
     }
-    this.bag.set("otherMs", others);
-    this.last = await hungCall;
+    const r = await hungCall;
+    this.last = r;
   },
 );
 
 Then(
   "the hung call fails with {string} within the request timeout",
-  function (this: ConformanceWorld, code: string) {
-    expectError(this, code);
-    const limit =
-      ((this.bag.get("timeoutMs") as number | undefined) ?? this.profile.defaultRequestTimeoutMs) + 5000;
-    const took = this.bag.get("hungMs") as number;
-    assert(took <= limit, `the hung call took ${Math.round(took)} ms (limit ${limit} ms)`);
+  async function (this: ConformanceWorld, code: string) {
+    const last = lastCall(this);
+    const limit = (this.timeoutMs ?? this.profile.defaultRequestTimeoutMs) + 5000;
+    await this.checks.judge(
+      "hung-call-ends",
+      ["AH-NET-4"],
+      `the call to a hung server fails within the timeout + 5 s (${limit} ms)`,
+      () => {
+        const a = last.answer;
+        expect(a.kind !== "result", "the call to a hung server succeeded");
+        expect(a.kind !== "no-answer", `no answer within ${limit + 1000} ms: ${a.text.slice(0, 160)}`);
+        const took = this.hung?.hungMs ?? Number.POSITIVE_INFINITY;
+        expect(took <= limit, `the hung call took ${Math.round(took)} ms (limit ${limit} ms)`);
+      },
+      { call: last.call },
+    );
+    await judgeErrorForm(this, last, { codes: [code.replace(/^\[|\]$/g, "")] });
   },
 );
 
-Then("each call of the other tenant took less than {int} ms", function (this: ConformanceWorld, ms: number) {
-  const others = (this.bag.get("otherMs") as number[] | undefined) ?? [];
-  assert(others.length > 0, "no other calls were made");
-  const slow = others.filter((d) => d >= ms);
-  assert(slow.length === 0, `${slow.length} call(s) took ≥ ${ms} ms: ${others.map(Math.round).join(", ")}`);
+Then(
+  "each call of the other tenant took less than {int} ms",
+  async function (this: ConformanceWorld, ms: number) {
+    await this.checks.judge(
+      "other-tenant-fast",
+      ["AH-NET-5"],
+      `every call of the other tenant took < ${ms} ms`,
+      async () => {
+        const others = this.hung?.otherMs ?? [];
+        expect(others.length > 0, "no other calls were made");
+        const failed = others.filter((d) => !Number.isFinite(d));
+        if (failed.length) {
+          const h = this.hung;
+          if (h?.otherFailure) await untestableIfPrecondition(this, h.other, h.otherFailure, ["AH-NET-5"]);
+          fail(`${failed.length} call(s) of the other tenant failed`);
+        }
+        const slow = others.filter((d) => d >= ms);
+        expect(
+          slow.length === 0,
+          `${slow.length} call(s) took ≥ ${ms} ms: ${others.map(Math.round).join(", ")}`,
+        );
+      },
+    );
+  },
+);
+
+Then("the TCP canary saw no connection", async function (this: ConformanceWorld) {
+  const l = oracle(this, "tcpCanary");
+  await this.checks.judge("canary-untouched", this.checks.subject(), "the canary saw no connection", () => {
+    expect(l.connections() === 0, `the canary saw ${l.connections()} connection(s)`);
+  });
 });
 
-Then("the TCP canary saw no connection", function (this: ConformanceWorld) {
-  const l = listener<{ connections(): number }>(this, "tcp canary");
-  assert(l.connections() === 0, `the canary saw ${l.connections()} connection(s)`);
-});
-
-Then("the plain-HTTP canary saw no request", function (this: ConformanceWorld) {
-  const l = listener<{ requests: SeenRequest[] }>(this, "http canary");
-  assert(l.requests.length === 0, `the canary saw ${l.requests.length} request(s)`);
+Then("the plain-HTTP canary saw no request", async function (this: ConformanceWorld) {
+  const l = oracle(this, "httpCanary");
+  await this.checks.judge(
+    "canary-untouched",
+    this.checks.subject(),
+    "the plain-HTTP canary saw no request",
+    () => {
+      expect(l.requests.length === 0, `the canary saw ${l.requests.length} request(s)`);
+    },
+  );
 });
 
 Then(
   "the plain-HTTP canary saw a request with {word}'s token",
-  function (this: ConformanceWorld, who: string) {
-    const l = listener<{ requests: SeenRequest[] }>(this, "http canary");
+  async function (this: ConformanceWorld, who: string) {
+    const l = oracle(this, "httpCanary");
     const token = (this.headersOf(who)["kubernetes-authorization"] ?? "").replace(/^bearer\s+/i, "");
-    assert(
-      l.requests.some((r) => r.headers.authorization === `Bearer ${token}`),
-      `the canary saw ${l.requests.length} request(s), none with Authorization: Bearer <token>`,
+    await this.checks.judge(
+      "canary-reached",
+      this.checks.subject(),
+      `the canary got Authorization: Bearer <${who}'s token>`,
+      () => {
+        expect(
+          l.requests.some((r) => r.headers.authorization === `Bearer ${token}`),
+          `the canary saw ${l.requests.length} request(s), none with Authorization: Bearer <token>`,
+        );
+      },
     );
   },
 );
 
-Then("the redirect canary saw no request with credentials", function (this: ConformanceWorld) {
-  const l = listener<{ requests: SeenRequest[] }>(this, "redirect canary");
-  const withAuth = l.requests.filter((r) => r.headers.authorization !== undefined);
-  assert(
-    withAuth.length === 0,
-    `the redirect target received ${withAuth.length} request(s) with Authorization`,
+Then("the redirect canary saw no request with credentials", async function (this: ConformanceWorld) {
+  const l = oracle(this, "redirectCanary");
+  await this.checks.judge(
+    "redirect-not-followed",
+    this.checks.subject(),
+    "the redirect target got no credentials",
+    () => {
+      const withAuth = l.requests.filter((r) => r.headers.authorization !== undefined);
+      expect(
+        withAuth.length === 0,
+        `the redirect target received ${withAuth.length} request(s) with Authorization`,
+      );
+    },
   );
 });
 
-Then("the front was asked", function (this: ConformanceWorld) {
-  const l = listener<{ requests: SeenRequest[] }>(this, "front");
-  assert(l.requests.length > 0, "the provider never contacted the redirecting front");
+Then("the front was asked", async function (this: ConformanceWorld) {
+  const l = oracle(this, "front");
+  await this.checks.judge(
+    "front-asked",
+    this.checks.subject(),
+    "the provider contacted the redirecting front",
+    () => {
+      expect(l.requests.length > 0, "the provider never contacted the redirecting front");
+    },
+  );
 });
 
-Then("the result succeeded", function (this: ConformanceWorld) {
-  expectSuccess(this);
-});
-
-Given("a TCP canary on 127.0.0.1", async function (this: ConformanceWorld) {
-  keep(this, "tcp canary", await tcpCanary("127.0.0.1"));
-});
-
-When(
-  "{word} calls {string} with the server set to the unspecified address and the canary's port",
-  async function (this: ConformanceWorld, who: string, tool: string) {
-    const l = listener<{ port: number }>(this, "tcp canary");
-    await withServer(this, who, tool, `https://0.0.0.0:${l.port}`);
-  },
-);
-
-Given(
-  "an HTTPS gateway serving cluster {word} under the path {string}",
-  async function (this: ConformanceWorld, c: string, prefix: string) {
-    const ca = await this.oracleCa();
-    const pem = await makeServerCert(ca, ["127.0.0.1"]);
-    const cluster = this.cluster(c);
-    keep(this, "gateway", await prefixProxy(pem, cluster.server, cluster.info.caPem, prefix));
-    this.bag.set("gatewayPrefix", prefix);
-  },
-);
-
-When(
-  "{word} calls {string} through the gateway",
-  async function (this: ConformanceWorld, who: string, tool: string) {
-    const l = listener<{ address: string }>(this, "gateway");
-    const ca = await this.oracleCa();
-    await withServer(
-      this,
-      who,
-      tool,
-      `https://${l.address}${this.bag.get("gatewayPrefix")}`,
-      b64(ca.certPem),
-    );
-  },
-);
-
-Then("the gateway saw every request under {string}", function (this: ConformanceWorld, prefix: string) {
-  const l = listener<{ requests: SeenRequest[] }>(this, "gateway");
-  assert(l.requests.length > 0, "the gateway saw no request");
-  const outside = l.requests.filter((r) => !r.url.startsWith(`${prefix}/`));
-  assert(outside.length === 0, `requests outside the prefix: ${outside.map((r) => r.url).join(", ")}`);
+Then("the gateway saw every request under {string}", async function (this: ConformanceWorld, prefix: string) {
+  const l = oracle(this, "gateway");
+  const last = lastCall(this);
+  await this.checks.judge(
+    "under-prefix",
+    this.checks.subject(),
+    `every request went below ${prefix}`,
+    async () => {
+      if (l.requests.length === 0) await requireSuccess(this, last);
+      expect(l.requests.length > 0, "the gateway saw no request");
+      const outside = l.requests.filter((r) => !r.url.startsWith(`${prefix}/`));
+      expect(outside.length === 0, `requests outside the prefix: ${outside.map((r) => r.url).join(", ")}`);
+    },
+  );
 });

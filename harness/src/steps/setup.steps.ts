@@ -1,8 +1,11 @@
-import { readFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { REQUIRED_TOOLS } from "../../../reference-server/src/wire/constants.js";
+import { type Answer, errorAnswer } from "../checks/answer.js";
+import { expect, fail, Untestable } from "../checks/recorder.js";
+import { McpSession } from "../mcp/client.js";
 import type { ConformanceWorld } from "../world/world.js";
-import { assert, Given, Then, When } from "./dsl.js";
+import { Given, Then, When } from "./dsl.js";
 
 type Minter =
   | "mintTokenIdentity"
@@ -60,7 +63,7 @@ Given("an MCP session", async function (this: ConformanceWorld) {
 
 Given("a stdio session", async function (this: ConformanceWorld) {
   this.session = await this.stdioSession();
-  this.bag.set("stdio", true);
+  this.stdio = true;
 });
 
 Given("the target is started stateless", async function (this: ConformanceWorld) {
@@ -91,9 +94,9 @@ Given(
   async function (this: ConformanceWorld, ms: number) {
     if (this.profile.flags.requestTimeout) {
       await this.startOwnTarget({ requestTimeoutMs: ms });
-      this.bag.set("timeoutMs", ms);
+      this.timeoutMs = ms;
     } else {
-      this.bag.set("timeoutMs", this.profile.defaultRequestTimeoutMs);
+      this.timeoutMs = this.profile.defaultRequestTimeoutMs;
     }
   },
 );
@@ -104,68 +107,118 @@ Given(
     const dir = this.tempDir();
     const kubeconfig = this.cluster(c).adminKubeconfigYaml();
     const path = this.writeSecretFile(dir, "kubeconfig", kubeconfig);
-    const { mkdirSync } = await import("node:fs");
     mkdirSync(join(dir, ".kube"), { mode: 0o700 });
     this.writeSecretFile(join(dir, ".kube"), "config", kubeconfig);
     await this.startOwnTarget({ env: { KUBECONFIG: path, HOME: dir } });
   },
 );
 
+/** initialize, ping and tools/list, sent without workaround: this is the scenario about initialize itself. */
+async function lifecycle(world: ConformanceWorld, who?: string) {
+  const h = who ? world.headersOf(who) : undefined;
+  const label = who ? world.labelOf(who) : { source: "none" as const };
+  const url = await world.targetUrl();
+  const answers: NonNullable<ConformanceWorld["lifecycle"]> = { with: who, answers: {} };
+  world.lifecycle = answers;
+  let t0 = performance.now();
+  let session: McpSession | undefined;
+  try {
+    session = await McpSession.http(url, { initHeaders: h });
+    answers.answers.initialize = { kind: "result", text: "initialized", durationMs: performance.now() - t0 };
+  } catch (e) {
+    answers.answers.initialize = errorAnswer(e, performance.now() - t0);
+    return;
+  }
+  world.sessions.push(session);
+  world.session = session;
+  world.recordLifecycle("initialize", session, answers.answers.initialize, label);
+  for (const method of ["ping", "tools/list"] as const) {
+    t0 = performance.now();
+    try {
+      if (method === "ping") await session.ping(h);
+      else world.tools = await session.listTools(h);
+      answers.answers[method] = { kind: "result", text: "ok", durationMs: performance.now() - t0 };
+    } catch (e) {
+      answers.answers[method] = errorAnswer(e, performance.now() - t0);
+    }
+    world.recordLifecycle(method, session, answers.answers[method] as Answer, label);
+  }
+}
+
 When(
   "initialize, ping and tools\\/list are sent without cluster headers",
   async function (this: ConformanceWorld) {
-    const s = await this.connect();
-    await s.ping();
-    this.bag.set("tools", await s.listTools());
+    await lifecycle(this);
   },
 );
 
 When(
   "initialize, ping and tools\\/list are sent with the headers of {word}",
   async function (this: ConformanceWorld, n: string) {
-    const h = this.headersOf(n);
-    const s = await this.connect(h);
-    await s.ping(h);
-    this.bag.set("tools", await s.listTools(h));
-    this.session = s;
+    await lifecycle(this, n);
   },
 );
 
-Then("the tools list contains every required tool", function (this: ConformanceWorld) {
-  const tools = this.bag.get("tools") as string[] | undefined;
-  assert(tools, "tools/list was not called");
-  const missing = REQUIRED_TOOLS.map((t) => this.tool(t)).filter((t) => !tools.includes(t));
-  assert(missing.length === 0, `tools/list lacks ${missing.join(", ")} (has ${tools.join(", ")})`);
+/** AH-LIFE-1 without cluster headers; with them, AH-LIFE-2 (they are ignored, so nothing changes). */
+Then("each of them succeeds", async function (this: ConformanceWorld) {
+  const l = this.lifecycle;
+  if (!l) throw new Error("no lifecycle requests were sent");
+  const reqs = l.with ? ["AH-LIFE-2"] : ["AH-LIFE-1"];
+  const with_ = l.with ? `with the cluster headers of ${l.with}` : "without cluster headers";
+  for (const method of ["initialize", "ping", "tools/list"] as const) {
+    await this.checks.judge(method.replace("/", "-"), reqs, `${method} succeeds ${with_}`, () => {
+      const a = l.answers[method];
+      if (!a) throw new Untestable(`${method} was not sent: initialize failed`);
+      if (a.kind !== "result") fail(`${method} ${with_} failed: ${this.secrets.scrub(a.text).slice(0, 200)}`);
+    });
+  }
 });
 
-Then("they succeed", function (this: ConformanceWorld) {
-  assert(this.bag.has("tools"), "lifecycle requests did not complete");
+Then("the tools list contains every required tool", async function (this: ConformanceWorld) {
+  await this.checks.judge("required-tools", ["AH-LIFE-3"], "tools/list names every required tool", () => {
+    const tools = this.tools;
+    if (!tools) throw new Untestable("tools/list did not answer");
+    const missing = REQUIRED_TOOLS.map((t) => this.tool(t)).filter((t) => !tools.includes(t));
+    expect(missing.length === 0, `tools/list lacks ${missing.join(", ")} (has ${tools.join(", ")})`);
+  });
 });
 
-Then("no minted credential appears in the target's output", function (this: ConformanceWorld) {
-  const out = this.targetOutput();
-  if (out === undefined) this.skip("the harness did not start the target, so its output cannot be read");
-  const leaks = this.secrets.leaks(out);
-  assert(leaks.length === 0, `the target's output contains ${leaks.length} minted credential value(s)`);
+Then("no minted credential appears in the target's output", async function (this: ConformanceWorld) {
+  const out = await this.targetOutput();
+  await this.checks.judge(
+    "no-secret-in-output",
+    ["AH-SEC-1"],
+    "no minted credential in the target's output",
+    () => {
+      if (out === undefined)
+        throw new Untestable("the harness did not start the target, so its output cannot be read");
+      const leaks = this.secrets.leaks(out);
+      expect(leaks.length === 0, `the target's output contains ${leaks.length} minted credential value(s)`);
+    },
+  );
 });
-
-export function readText(path: string): string {
-  return readFileSync(path, "utf8");
-}
 
 Then(
   "the target's output has a line naming {string} and the host of cluster {word}",
   async function (this: ConformanceWorld, tool: string, c: string) {
     const host = new URL(this.cluster(c).server).host;
     const name = this.tool(tool);
-    const deadline = Date.now() + 3000;
-    for (;;) {
-      const out = this.targetOutput();
-      if (out === undefined) this.skip("the harness did not start the target, so its output cannot be read");
-      const line = out.split("\n").find((l) => l.includes(name) && l.includes(host));
-      if (line) return;
-      assert(Date.now() < deadline, `no line of the target's output names both ${name} and ${host}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    await this.checks.judge(
+      "call-log-line",
+      this.checks.subject(),
+      `a log line names ${name} and ${host}`,
+      async () => {
+        // The line may be written just after the answer: wait for it, boundedly.
+        const deadline = Date.now() + 3000;
+        for (;;) {
+          const out = await this.targetOutput();
+          if (out === undefined)
+            throw new Untestable("the harness did not start the target, so its output cannot be read");
+          if (out.split("\n").some((l) => l.includes(name) && l.includes(host))) return;
+          expect(Date.now() < deadline, `no line of the target's output names both ${name} and ${host}`);
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      },
+    );
   },
 );

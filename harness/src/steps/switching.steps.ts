@@ -1,86 +1,119 @@
-import type { ToolOutcome } from "../mcp/client.js";
+import { type Answer, errorAnswer, resultAnswer } from "../checks/answer.js";
+import { uidsIn } from "../checks/judgements.js";
+import { untestableIfPrecondition } from "../checks/preconditions.js";
+import { expect } from "../checks/recorder.js";
 import type { ConformanceWorld } from "../world/world.js";
-import { pollAudit } from "./assertions.steps.js";
-import { assert, Then, When } from "./dsl.js";
-
-interface Tagged {
-  who: string;
-  cluster: string;
-  outcome?: ToolOutcome;
-  error?: string;
-}
+import { Then, When } from "./dsl.js";
 
 When(
   "{int} concurrent calls read the cluster identity, interleaving {word}, {word}, {word} and {word}",
   async function (this: ConformanceWorld, n: number, a: string, b: string, c: string, d: string) {
     const who = [a, b, c, d];
     const sessions = [this.session ?? (await this.defaultSession()), await this.connect()];
-    const calls: Tagged[] = Array.from({ length: n }, (_, i) => {
+    const calls = Array.from({ length: n }, (_, i) => {
       const w = who[i % who.length] as string;
-      return { who: w, cluster: this.identityCluster(w) };
+      return { who: w, cluster: this.identityCluster(w), answer: undefined as Answer | undefined };
     });
+    const at = this.elapsed();
+    const t0 = performance.now();
     await Promise.all(
       calls.map(async (call, i) => {
         const s = sessions[i % sessions.length];
         if (!s) return;
+        const t = performance.now();
         try {
-          call.outcome = await s.call(this.tool("resources_get"), this.args("resources_get"), {
+          const r = await s.callRaw(this.tool("resources_get"), this.args("resources_get"), {
             headers: this.headersOf(call.who),
           });
+          call.answer = resultAnswer(r, performance.now() - t);
         } catch (e) {
-          call.error = (e as Error).message;
+          call.answer = errorAnswer(e, performance.now() - t);
         }
       }),
     );
-    this.bag.set("concurrent", calls);
+    this.concurrent = calls;
+    const outcomes: Record<string, number> = {};
+    for (const call of calls) {
+      const k = verdictOf(this, call);
+      outcomes[k] = (outcomes[k] ?? 0) + 1;
+    }
+    this.record.batches.push({
+      index: this.record.calls.length + 1,
+      at,
+      durationMs: Math.round(performance.now() - t0),
+      label: `${n} concurrent identity reads by ${who.join(", ")} over 2 sessions`,
+      calls: n,
+      outcomes,
+    });
+    await this.checkTarget(calls.some((x) => x.answer?.kind === "no-answer"));
   },
 );
 
-Then("every result comes from the cluster of its identity", function (this: ConformanceWorld) {
-  const calls = this.bag.get("concurrent") as Tagged[];
-  const problems: string[] = [];
-  for (const [i, c] of calls.entries()) {
-    if (c.error || !c.outcome) {
-      problems.push(`call ${i} (${c.who}): ${c.error ?? "no outcome"}`);
-      continue;
-    }
-    if (c.outcome.isError) {
-      problems.push(`call ${i} (${c.who}): ${c.outcome.text.slice(0, 120)}`);
-      continue;
-    }
-    for (const [name, cl] of this.clusters()) {
-      const uid = cl.info.identityUid ?? "";
-      const has = uid !== "" && c.outcome.text.includes(uid);
-      if (name === c.cluster && !has) problems.push(`call ${i} (${c.who}) lacks cluster ${name}'s uid`);
-      if (name !== c.cluster && has)
-        problems.push(`call ${i} (${c.who}) shows cluster ${name}'s uid (cross-talk)`);
-    }
-  }
-  assert(problems.length === 0, `${problems.length} problem(s):\n${problems.slice(0, 10).join("\n")}`);
+function verdictOf(world: ConformanceWorld, call: { who: string; cluster: string; answer?: Answer }): string {
+  const a = call.answer;
+  if (!a) return "not sent";
+  if (a.kind !== "result") return a.code ? `[${a.code}]` : a.kind;
+  const found = uidsIn(world, a.text);
+  if (found.length === 1 && found[0] === call.cluster) return "own cluster";
+  return found.length ? `cross-talk (${found.join("+")})` : "no cluster data";
+}
+
+Then("every result comes from the cluster of its identity", async function (this: ConformanceWorld) {
+  const calls = this.concurrent ?? [];
+  await this.checks.judge(
+    "no-cross-talk",
+    this.checks.subject(),
+    "every result carries its own cluster's data",
+    async () => {
+      const crossTalk: string[] = [];
+      const errors = new Map<string, Answer>();
+      for (const [i, c] of calls.entries()) {
+        const v = verdictOf(this, c);
+        if (v === "own cluster") continue;
+        if (c.answer && c.answer.kind !== "result") errors.set(c.who, c.answer);
+        else crossTalk.push(`call ${i} (${c.who}): ${v}`);
+      }
+      expect(
+        crossTalk.length === 0,
+        `${crossTalk.length} result(s) with the wrong cluster's data:\n${crossTalk.slice(0, 10).join("\n")}`,
+      );
+      for (const [who, a] of errors) {
+        await untestableIfPrecondition(this, who, a, this.checks.subject());
+      }
+      const n = calls.filter((c) => c.answer && c.answer.kind !== "result").length;
+      expect(
+        n === 0,
+        `${n} call(s) failed: ${[...errors].map(([w, a]) => `${w}: ${a.text.slice(0, 100)}`).join("; ")}`,
+      );
+    },
+  );
 });
 
 Then(
   "the audit logs show every identity only on its own cluster, as itself",
   async function (this: ConformanceWorld) {
-    const calls = this.bag.get("concurrent") as Tagged[];
-    const byWho = new Map<string, number>();
-    for (const c of calls) byWho.set(c.who, (byWho.get(c.who) ?? 0) + 1);
-    for (const [who, count] of byWho) {
-      const own = this.identityCluster(who);
-      const user = this.identity(who).user;
-      const events = await pollAudit(
-        this,
-        own,
-        user,
-        (ev) => ev.filter((e) => e.verb === "get").length >= count,
-      );
-      const gets = events.filter((e) => e.verb === "get" && e.requestURI.includes("cluster-identity"));
-      assert(gets.length >= count, `cluster ${own} logged ${gets.length} of ${count} reads by ${user}`);
-      for (const name of this.clusters().keys()) {
-        if (name === own) continue;
-        const foreign = await this.auditSince(name, user);
-        assert(foreign.length === 0, `cluster ${name} saw ${foreign.length} request(s) as ${user}`);
-      }
-    }
+    const calls = this.concurrent ?? [];
+    await this.checks.judge(
+      "audit-own-cluster-only",
+      this.checks.subject(),
+      "each identity appears only on its own cluster, once per successful call",
+      async () => {
+        const byWho = new Map<string, number>();
+        for (const c of calls) if (c.answer?.kind === "result") byWho.set(c.who, (byWho.get(c.who) ?? 0) + 1);
+        for (const [who, count] of byWho) {
+          const own = this.identityCluster(who);
+          const user = this.identity(who).user;
+          const gets = (await this.auditSettled(own, user)).filter(
+            (e) => e.verb === "get" && e.requestURI.includes("cluster-identity"),
+          );
+          expect(gets.length >= count, `cluster ${own} logged ${gets.length} of ${count} reads by ${who}`);
+          for (const name of this.marks.keys()) {
+            if (name === own) continue;
+            const foreign = await this.auditSettled(name, user);
+            expect(foreign.length === 0, `cluster ${name} saw ${foreign.length} request(s) as ${who}`);
+          }
+        }
+      },
+    );
   },
 );

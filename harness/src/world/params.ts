@@ -5,13 +5,16 @@ export interface WorldParams {
   /** 0600 file with ClusterInfo[] (contains secrets). */
   clustersFile: string;
   profile: Profile;
-  /** Shared HTTP target started (or reached) by the runner. */
+  /** The target's MCP endpoint under --target-url (the harness does not start it). */
   targetUrl?: string;
-  /** True when the harness may start its own instances of the target (variants with flags). */
+  /**
+   * True when the harness starts the target: each worker then starts its own
+   * instance (and instances with flags for the scenarios that need them).
+   */
   canStart: boolean;
   commandOverride?: string;
-  /** File receiving the shared target's stdout+stderr (only when the runner started it). */
-  targetLogFile?: string;
+  /** Directory of the instances' output files (one per instance, copied redacted into the reports). */
+  targetLogDir: string;
   /** Workers append every minted secret here (one JSON string per line, 0600). */
   secretsFile: string;
   runDir: string;

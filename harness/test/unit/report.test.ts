@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildProgram } from "../../src/cli/main.js";
+import { emptyRecord } from "../../src/report/model.js";
 import { SecretRegistry } from "../../src/report/redact.js";
 import { computeVerdict } from "../../src/report/verdict.js";
 import { summaryMarkdown, type VerdictDocument, writePrivate, writeReports } from "../../src/report/write.js";
@@ -11,7 +12,21 @@ const TOKEN = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJlLXNpZ25hdHV
 
 function doc(message: string): VerdictDocument {
   const verdict = computeVerdict(
-    [{ id: "f/a", name: "a", uri: "features/f.feature", tags: ["@AH-HDR-1"], status: "failed", message }],
+    [
+      {
+        id: "f/a",
+        name: "a",
+        uri: "features/f.feature",
+        tags: ["@AH-HDR-1"],
+        status: "failed",
+        record: {
+          ...emptyRecord(),
+          checks: [
+            { id: "refused", requirements: ["AH-HDR-1"], status: "fail", expectation: "refused", message },
+          ],
+        },
+      },
+    ],
     [{ id: "AH-HDR-1", level: "MUST", withdrawn: false, title: "t" }],
   );
   return {
@@ -43,8 +58,10 @@ describe("report writer", () => {
   it("summarizes verdicts for humans", () => {
     const md = summaryMarkdown(doc("boom | pipe"));
     expect(md).toContain("NOT CONFORMANT");
-    expect(md).toContain("| AH-HDR-1 | MUST | ❌ fail | 1 |");
+    expect(md).toContain("| AH-HDR-1 | MUST | ❌ fail | 0 / 1 / 0 | 1 |");
     expect(md).toContain("boom \\| pipe");
+    // the causes come first
+    expect(md.indexOf("## Causes")).toBeLessThan(md.indexOf("## Requirements"));
   });
 
   it("writes private files 0600", () => {

@@ -6,6 +6,7 @@ import {
   scenarioResults,
   slug,
 } from "../../src/report/messages.js";
+import { type CheckRecord, emptyRecord } from "../../src/report/model.js";
 import { computeVerdict } from "../../src/report/verdict.js";
 import { parseRequirements, type Requirement } from "../../src/spec/requirements.js";
 
@@ -17,59 +18,214 @@ const reqs: Requirement[] = [
   { id: "AH-NET-9", level: "MUST", withdrawn: false, title: "" },
 ];
 
-const r = (id: string, status: ScenarioResult["status"], tags: string[]): ScenarioResult => ({
+type Check = Pick<CheckRecord, "id" | "requirements" | "status"> & { message?: string };
+
+/** A scenario result whose record holds these checks. */
+const r = (
+  id: string,
+  status: ScenarioResult["status"],
+  tags: string[],
+  checks: Check[] = [],
+): ScenarioResult => ({
   id,
   name: id,
   uri: "features/x.feature",
   tags,
   status,
+  record: { ...emptyRecord(), checks: checks.map((c) => ({ expectation: c.id, ...c })) },
 });
+const pass = (id: string, ...requirements: string[]): Check => ({ id, requirements, status: "pass" });
+const failed = (id: string, message: string, ...requirements: string[]): Check => ({
+  id,
+  requirements,
+  status: "fail",
+  message,
+});
+const untestable = (id: string, message: string, ...requirements: string[]): Check => ({
+  id,
+  requirements,
+  status: "untestable",
+  message,
+});
+const req = (v: ReturnType<typeof computeVerdict>, id: string) => v.requirements.find((q) => q.id === id);
 
-describe("verdict", () => {
-  it("passes when every executed scenario passes", () => {
+describe("verdict from checks", () => {
+  it("passes a requirement only when every check that names it passed", () => {
     const v = computeVerdict(
-      [r("x/a", "passed", ["@AH-HDR-1"]), r("x/b", "skipped", ["@AH-HDR-2", "@stdio"])],
+      [
+        r(
+          "x/a",
+          "passed",
+          ["@AH-HDR-1", "@AH-HDR-2"],
+          [pass("refused", "AH-HDR-1"), pass("error-code", "AH-HDR-2")],
+        ),
+        r("x/b", "skipped", ["@AH-NET-9", "@stdio"]),
+      ],
       reqs,
     );
+    expect(v.outcome).toBe("CONFORMANT");
     expect(v.conformant).toBe(true);
-    expect(v.requirements.find((q) => q.id === "AH-HDR-1")?.verdict).toBe("pass");
-    expect(v.requirements.find((q) => q.id === "AH-HDR-2")?.verdict).toBe("skipped");
-    expect(v.requirements.find((q) => q.id === "AH-NET-9")?.verdict).toBe("uncovered");
+    expect(req(v, "AH-HDR-1")?.verdict).toBe("pass");
+    expect(req(v, "AH-NET-9")?.verdict).toBe("skipped");
+    expect(req(v, "AH-ORIGIN-1")?.verdict).toBe("uncovered");
     expect(v.requirements.some((q) => q.id === "AH-OLD-1")).toBe(false);
   });
 
-  it("fails on a MUST failure and only warns on a SHOULD failure", () => {
-    const should = computeVerdict(
-      [r("x/a", "passed", ["@AH-HDR-1"]), r("o/n", "failed", ["@AH-ORIGIN-1"])],
+  it("fails only the requirement of the failing check, not every tag of the scenario", () => {
+    const v = computeVerdict(
+      [
+        r(
+          "x/a",
+          "failed",
+          ["@AH-HDR-1", "@AH-HDR-2"],
+          [pass("refused", "AH-HDR-1"), failed("error-code", "a JSON-RPC error", "AH-HDR-2")],
+        ),
+      ],
       reqs,
     );
-    expect(should.conformant).toBe(true);
-    expect(should.counts.warning).toBe(1);
-    expect(should.requirements.find((q) => q.id === "AH-ORIGIN-1")?.verdict).toBe("warning");
-
-    const must = computeVerdict([r("x/a", "failed", ["@AH-HDR-1", "@AH-ORIGIN-1"])], reqs);
-    expect(must.conformant).toBe(false);
-    expect(must.scenarios[0]?.verdict).toBe("fail");
-    expect(must.requirements.find((q) => q.id === "AH-HDR-1")?.verdict).toBe("fail");
-    expect(must.problems).toContain("scenario failed: x/a");
+    expect(req(v, "AH-HDR-1")?.verdict).toBe("pass");
+    expect(req(v, "AH-HDR-2")?.verdict).toBe("fail");
+    expect(v.outcome).toBe("NOT CONFORMANT");
+    expect(v.scenarios[0]?.verdict).toBe("fail");
   });
 
-  it("accepts expected failures and fails on stale or unknown ones", () => {
-    const results = [r("x/a", "failed", ["@AH-HDR-1"]), r("x/b", "passed", ["@AH-HDR-2"])];
-    const ok = computeVerdict(results, reqs, [{ id: "x/a" }]);
-    expect(ok.conformant).toBe(true);
-    expect(ok.scenarios[0]?.verdict).toBe("expected-failure");
-    expect(ok.requirements.find((q) => q.id === "AH-HDR-1")?.verdict).toBe("expected-failure");
+  it("warns on SHOULD failures only", () => {
+    const v = computeVerdict(
+      [
+        r(
+          "x/a",
+          "passed",
+          ["@AH-HDR-1", "@AH-HDR-2", "@AH-NET-9"],
+          [pass("a", "AH-HDR-1"), pass("b", "AH-HDR-2"), pass("c", "AH-NET-9")],
+        ),
+        r("o/n", "failed", ["@AH-ORIGIN-1"], [failed("names-A", "no origin", "AH-ORIGIN-1")]),
+      ],
+      reqs,
+    );
+    expect(v.outcome).toBe("CONFORMANT");
+    expect(v.counts.warning).toBe(1);
+    expect(req(v, "AH-ORIGIN-1")?.verdict).toBe("warning");
+  });
 
-    const stale = computeVerdict(results, reqs, [{ id: "x/a" }, { id: "x/b" }]);
-    expect(stale.conformant).toBe(false);
+  it("makes a requirement partial, never pass, when a check could not be judged, and the run PARTIAL", () => {
+    const v = computeVerdict(
+      [
+        r("x/a", "passed", ["@AH-HDR-1", "@AH-HDR-2"], [pass("a", "AH-HDR-1"), pass("b", "AH-HDR-2")]),
+        r(
+          "x/b",
+          "skipped",
+          ["@AH-HDR-1"],
+          [untestable("output", "no target log under --target-url", "AH-HDR-1")],
+        ),
+      ],
+      reqs,
+    );
+    expect(req(v, "AH-HDR-1")?.verdict).toBe("partial");
+    expect(req(v, "AH-HDR-1")?.notes).toEqual(["no target log under --target-url"]);
+    expect(v.scenarios.find((s) => s.id === "x/b")?.verdict).toBe("untestable");
+    expect(v.outcome).toBe("PARTIAL");
+    expect(v.conformant).toBe(false);
+    expect(v.gaps.join()).toMatch(/AH-HDR-1 partial/);
+  });
+
+  it("says PARTIAL when a tag filter leaves MUST requirements not run", () => {
+    const v = computeVerdict(
+      [r("x/a", "passed", ["@AH-HDR-1"], [pass("a", "AH-HDR-1")])],
+      reqs,
+      [],
+      [
+        { id: "x/a", tags: ["@AH-HDR-1"] },
+        { id: "x/c", tags: ["@AH-HDR-2", "@AH-NET-9"] },
+      ],
+    );
+    expect(req(v, "AH-HDR-2")?.verdict).toBe("not-run");
+    expect(v.outcome).toBe("PARTIAL");
+  });
+
+  it("matches expected failures by scenario, by check and by requirement, the same in every view", () => {
+    const results = [
+      r("x/a", "failed", ["@AH-HDR-1"], [failed("refused", "served", "AH-HDR-1")]),
+      r(
+        "x/b",
+        "failed",
+        ["@AH-HDR-2"],
+        [failed("error-code", "json-rpc", "AH-HDR-2"), pass("refused", "AH-HDR-2")],
+      ),
+      r("x/c", "failed", ["@AH-NET-9"], [failed("x", "boom", "AH-NET-9")]),
+    ];
+    const v = computeVerdict(results, reqs, [
+      { id: "x/a", reason: "by design" },
+      { id: "x/b#error-code" },
+      { id: "AH-NET-9", reason: "not yet" },
+    ]);
+    expect(v.outcome).toBe("EXPECTED FAILURES ONLY");
+    expect(v.scenarios.map((s) => s.verdict)).toEqual([
+      "expected-failure",
+      "expected-failure",
+      "expected-failure",
+    ]);
+    expect(v.scenarios[0]?.checks[0]?.expected).toEqual({ reason: "by design" });
+    expect(req(v, "AH-NET-9")?.verdict).toBe("expected-failure");
+    expect(v.problems).toEqual([]);
+  });
+
+  it("fails the run on stale and unknown expected failures", () => {
+    const results = [
+      r("x/a", "failed", ["@AH-HDR-1"], [failed("refused", "served", "AH-HDR-1")]),
+      r("x/b", "passed", ["@AH-HDR-2"], [pass("refused", "AH-HDR-2")]),
+    ];
+    const stale = computeVerdict(results, reqs, [{ id: "x/a" }, { id: "x/b" }, { id: "AH-HDR-2" }]);
+    expect(stale.outcome).toBe("NOT CONFORMANT");
     expect(stale.problems.join("\n")).toMatch(/stale expected failure.*x\/b/);
-
-    const unknown = computeVerdict(results, reqs, [{ id: "x/a" }, { id: "x/zzz" }]);
-    expect(unknown.conformant).toBe(false);
+    expect(stale.expectations.stale).toEqual(["x/b", "AH-HDR-2"]);
+    const unknown = computeVerdict(results, reqs, [{ id: "x/a" }, { id: "x/zzz" }, { id: "AH-NOPE-1" }]);
+    expect(unknown.expectations.unknown).toEqual(["x/zzz", "AH-NOPE-1"]);
+    expect(unknown.outcome).toBe("NOT CONFORMANT");
   });
 
-  it("fails when nothing was executed, and marks filtered requirements not-run", () => {
+  it("groups the same failure of many scenarios into one cause", () => {
+    const lifecycle = (i: number) =>
+      r(
+        `x/s${i}`,
+        "failed",
+        ["@AH-HDR-1"],
+        [
+          failed(
+            "initialize-without-cluster-headers",
+            `initialize without cluster headers was refused: HTTP 400 at 127.0.0.1:${4000 + i}`,
+            "AH-HDR-2",
+          ),
+          pass("refused", "AH-HDR-1"),
+        ],
+      );
+    const v = computeVerdict(
+      [
+        lifecycle(1),
+        lifecycle(2),
+        lifecycle(3),
+        r("x/b", "failed", ["@AH-HDR-1"], [failed("refused", "served", "AH-HDR-1")]),
+      ],
+      reqs,
+    );
+    expect(v.causes).toHaveLength(2);
+    expect(v.causes[0]).toMatchObject({ requirements: ["AH-HDR-2"], scenarios: ["x/s1", "x/s2", "x/s3"] });
+    expect(v.causes[0]?.message).toBe("initialize without cluster headers was refused: HTTP N at <host>");
+    expect(req(v, "AH-HDR-1")?.verdict).toBe("fail");
+  });
+
+  it("judges a step that failed outside the checks under the scenario's subject", () => {
+    const res = { ...r("x/a", "failed", ["@AH-HDR-1", "@AH-ERR-1"]), stepError: "undefined step" };
+    const v = computeVerdict(
+      [res],
+      [...reqs, { id: "AH-ERR-1", level: "MUST", withdrawn: false, title: "" }],
+    );
+    expect(v.scenarios[0]?.checks).toMatchObject([
+      { id: "step-error", requirements: ["AH-HDR-1"], status: "fail" },
+    ]);
+    expect(req(v, "AH-ERR-1")?.verdict).toBe("not-run");
+  });
+
+  it("fails when nothing was executed", () => {
     const v = computeVerdict(
       [r("x/b", "skipped", ["@AH-HDR-2"])],
       reqs,
@@ -79,9 +235,9 @@ describe("verdict", () => {
         { id: "x/c", tags: ["@AH-HDR-1"] },
       ],
     );
-    expect(v.conformant).toBe(false);
+    expect(v.outcome).toBe("NOT CONFORMANT");
     expect(v.problems).toContain("no scenario was executed");
-    expect(v.requirements.find((q) => q.id === "AH-HDR-1")?.verdict).toBe("not-run");
+    expect(req(v, "AH-HDR-1")?.verdict).toBe("not-run");
   });
 });
 

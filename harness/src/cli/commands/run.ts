@@ -21,9 +21,14 @@ export function registerRun(program: Command): void {
     )
     .option("--tags <expression>", "Cucumber tag expression selecting scenarios")
     .option(
-      "--expected-failures <file>",
-      "YAML list of scenario ids known to fail; a listed scenario that passes fails the run",
+      "--scenario <glob>",
+      "select scenarios by id (`meta/*`, `*duplicate*`; several separated by commas)",
     )
+    .option(
+      "--expected-failures <file>",
+      "YAML list of scenario ids, <scenario>#<check> ids or requirement ids known to fail; an entry that passes fails the run",
+    )
+    .option("--write-baseline <file>", "write the current failures as an expected-failures file")
     .option("--report-dir <dir>", "where reports are written", "reports")
     .option("--parallel <n>", "Cucumber worker processes", (v) => Number.parseInt(v, 10), 4)
     .option(
@@ -40,7 +45,9 @@ export function registerRun(program: Command): void {
           profile: o.profile,
           backend: o.backend,
           tags: o.tags,
+          scenario: o.scenario,
           expectedFailures: o.expectedFailures,
+          writeBaseline: o.writeBaseline,
           reportDir: o.reportDir,
           parallel: Number.isFinite(o.parallel) && o.parallel >= 0 ? o.parallel : 0,
           clustersFile: o.clustersFile,

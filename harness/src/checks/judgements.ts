@@ -1,0 +1,171 @@
+// The judgements steps make about the last call. Each records separate checks
+// for separate requirements: whether the call was refused (the rule of the
+// scenario) is judged apart from the error's form (AH-ERR-1), its naming of
+// the header (AH-ERR-2) and stack traces (AH-ERR-3), so that either can fail
+// alone.
+import type { ConformanceWorld, LastCall } from "../world/world.js";
+import { VALIDATION_CODES } from "../world/world.js";
+import { type Answer, describeAnswer, refusedInAnyForm } from "./answer.js";
+import { untestableIfPrecondition } from "./preconditions.js";
+import { expect, fail, NotApplicable, Untestable } from "./recorder.js";
+
+export const STACK_TRACE =
+  /\n\s+at .+\(.+:\d+:\d+\)|\bat [^\s()]+ \([^)]*:\d+:\d+\)|goroutine \d+ \[|Traceback \(most recent/;
+
+export function lastCall(world: ConformanceWorld): LastCall {
+  if (!world.last) throw new Error("no call was made before this step");
+  return world.last;
+}
+
+const firstLine = (a: Answer) => (a.text.split("\n")[0] ?? "").slice(0, 200);
+
+/** Fails unless the call succeeded; an error of an identity that fails everywhere is untestable here. */
+export async function requireSuccess(
+  world: ConformanceWorld,
+  last: LastCall,
+  reqs: readonly string[] = world.checks.subject(),
+): Promise<Answer> {
+  const a = last.answer;
+  if (a.kind === "result") return a;
+  await untestableIfPrecondition(world, last.label.identity, a, reqs);
+  fail(`expected success, got ${world.secrets.scrub(describeAnswer(a))}`);
+}
+
+export async function judgeSuccess(world: ConformanceWorld, reqs = world.checks.subject()) {
+  const last = lastCall(world);
+  await world.checks.judge(
+    "succeeds",
+    reqs,
+    "the call succeeds",
+    () => requireSuccess(world, last, reqs).then(() => {}),
+    {
+      call: last.call,
+    },
+  );
+}
+
+/** Requests of `user` that any cluster logged while call `index` was under way (after the audit barrier). */
+async function requestsDuring(world: ConformanceWorld, user: string, index: number) {
+  const w = world.windows.find((x) => x.index === index);
+  const seen: string[] = [];
+  for (const name of world.marks.keys()) {
+    const events = (await world.auditSettled(name, user)).filter((e) => {
+      const at = Date.parse(e.requestReceivedTimestamp);
+      return !w || (at >= w.startEpochMs - 5 && at <= w.endEpochMs + 5);
+    });
+    if (events.length) seen.push(`cluster ${name} logged ${events.length} request(s)`);
+  }
+  return seen;
+}
+
+export interface RefusalExpectation {
+  /** Accepted codes (AH-ERR-1); undefined: any code. */
+  codes?: string[];
+  /** Header or key the error must name (AH-ERR-2). */
+  names?: string;
+}
+
+/**
+ * The call was refused: judged under the scenario's requirement (refused in
+ * any form; for validation codes, also before any API server saw the caller),
+ * then the form under AH-ERR-1/2/3.
+ */
+export async function judgeRefusal(world: ConformanceWorld, exp: RefusalExpectation): Promise<void> {
+  const last = lastCall(world);
+  const a = last.answer;
+  const opts = { call: last.call };
+  const validation = exp.codes?.every((c) => VALIDATION_CODES.includes(c)) ?? false;
+  const who = last.label.identity;
+  await world.checks.judge(
+    "refused",
+    world.checks.subject(),
+    validation ? "refused before any API server is contacted" : "the call fails",
+    async () => {
+      if (a.kind === "result") fail(`the call succeeded: ${world.secrets.scrub(firstLine(a))}`);
+      if (a.kind === "no-answer") fail(`no answer came back: ${a.text}`);
+      if (a.kind === "http-error" && !refusedInAnyForm(a)) fail(`HTTP ${a.status} instead of a refusal`);
+      if (validation && who && world.identities.has(who)) {
+        const seen = await requestsDuring(world, world.identity(who).user, last.call);
+        if (seen.length)
+          fail(`refused only after the API server was contacted: ${seen.join(", ")} as ${who}`);
+      }
+    },
+    opts,
+  );
+  await judgeErrorForm(world, last, exp);
+}
+
+/** AH-ERR-1/2/3 on an error answer; nothing to judge when the call did not fail with an answer. */
+export async function judgeErrorForm(world: ConformanceWorld, last: LastCall, exp: RefusalExpectation) {
+  const a = last.answer;
+  const opts = { call: last.call };
+  const noError = a.kind === "result" || a.kind === "no-answer";
+  const why = a.kind === "result" ? "the call succeeded" : "no answer came back";
+  const codes = exp.codes;
+  await world.checks.judge(
+    "error-code",
+    ["AH-ERR-1"],
+    codes
+      ? `an isError result starting with [${codes.join("] or [")}]`
+      : "an isError result starting with a [code]",
+    () => {
+      if (noError) throw new NotApplicable(`nothing to judge: ${why}`);
+      if (a.kind === "jsonrpc-error")
+        fail(`refused as a JSON-RPC error (${a.status}) instead of an isError result with a [code]`);
+      if (a.kind === "http-error")
+        fail(`refused with HTTP ${a.status} instead of an isError result with a [code]`);
+      if (!a.code) fail(`the error text does not start with a [code]: ${world.secrets.scrub(firstLine(a))}`);
+      if (codes && !codes.includes(a.code)) fail(`expected [${codes.join("] or [")}], got [${a.code}]`);
+    },
+    opts,
+  );
+  if (exp.names) {
+    const name = exp.names;
+    await world.checks.judge(
+      `names-${name}`,
+      ["AH-ERR-2"],
+      `the error names ${name}`,
+      () => {
+        if (noError) throw new NotApplicable(`nothing to judge: ${why}`);
+        expect(
+          a.text.toLowerCase().includes(name.toLowerCase()),
+          `the error does not name ${name}: ${world.secrets.scrub(firstLine(a))}`,
+        );
+      },
+      opts,
+    );
+  }
+  await world.checks.judge(
+    "no-stack-trace",
+    ["AH-ERR-3"],
+    "the error holds no stack trace",
+    () => {
+      if (noError) throw new NotApplicable(`nothing to judge: ${why}`);
+      expect(!STACK_TRACE.test(a.text), "the error contains a stack trace");
+    },
+    opts,
+  );
+}
+
+/** AH-SEC-1 over one text. */
+export async function judgeNoSecret(world: ConformanceWorld, what: string, text: string, call?: number) {
+  await world.checks.judge(
+    "no-secret",
+    ["AH-SEC-1"],
+    `no minted credential in ${what}`,
+    () => {
+      const leaks = world.secrets.leaks(text);
+      expect(leaks.length === 0, `${what} contains ${leaks.length} minted credential value(s)`);
+    },
+    call !== undefined ? { call } : {},
+  );
+}
+
+/** Ids of the clusters whose identity uid appears in a text. */
+export function uidsIn(world: ConformanceWorld, text: string): string[] {
+  return [...world.clusters()]
+    .filter(([, c]) => c.info.identityUid && text.includes(c.info.identityUid))
+    .map(([n]) => n);
+}
+
+export { Untestable };
