@@ -37,10 +37,18 @@ export function attachAudit(
   for (const { cluster, event } of events) {
     const at = Date.parse(event.requestReceivedTimestamp);
     if (Number.isNaN(at)) continue;
-    const w = windows.find((x) => at >= x.startEpochMs - SLACK_MS && at <= x.endEpochMs + SLACK_MS);
+    // inside a window first; the slack only for events just outside every window
+    const w =
+      windows.find((x) => at >= x.startEpochMs && at <= x.endEpochMs) ??
+      windows
+        .filter((x) => at >= x.startEpochMs - SLACK_MS && at <= x.endEpochMs + SLACK_MS)
+        .sort((x, y) => distance(at, x) - distance(at, y))[0];
     const call = w ? byIndex.get(w.index) : undefined;
     if (!call) continue;
     call.audit ??= [];
     call.audit.push(sighting(cluster, event, names));
   }
 }
+
+const distance = (at: number, w: CallWindow) =>
+  at < w.startEpochMs ? w.startEpochMs - at : at > w.endEpochMs ? at - w.endEpochMs : 0;
