@@ -264,6 +264,7 @@ export async function run(opts: RunOptions): Promise<number> {
     };
     writeReports(reportDir, doc, registry);
     writeJunit(join(reportDir, "junit.xml"), doc, registry);
+    (await import("../report/page/write.js")).writeReportPage(reportDir, doc, registry);
     if (opts.writeBaseline) {
       const n = writeBaseline(resolve(opts.writeBaseline), verdict, registry);
       log(`baseline of ${n} expected failure(s) written to ${resolve(opts.writeBaseline)}`);

@@ -12,6 +12,8 @@ export interface Requirement {
   withdrawn: boolean;
   /** First sentence of the requirement text, for reports. */
   title: string;
+  /** The whole requirement text (Markdown, one line), for the report page's matrix. */
+  text?: string;
 }
 
 export const REQUIREMENT_ID = /^AH-[A-Z]+-\d+$/;
@@ -40,7 +42,7 @@ export function parseRequirements(markdown: string): Requirement[] {
     const title = (
       text.replace(/^\(SHOULD\)\s*/, "").split(/(?<!\b(?:e\.g|i\.e|etc)\.)(?<=\.)\s/)[0] ?? ""
     ).trim();
-    out.push({ id, level, withdrawn, title });
+    out.push({ id, level, withdrawn, title, text: text.trim() });
   }
   return out;
 }
