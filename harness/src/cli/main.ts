@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { Command } from "commander";
 import { PACKAGE_ROOT } from "../package-root.js";
 import { registerClustersCommand } from "./commands/clusters.js";
+import { registerCompare } from "./commands/compare.js";
 import { registerControlPlaneCommand } from "./commands/controlplane.js";
 import { registerList } from "./commands/list.js";
 import { registerRun } from "./commands/run.js";
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
     registerValidateProfile,
     registerClustersCommand,
     registerControlPlaneCommand,
+    registerCompare,
   ])
     register(program);
   return program;
