@@ -52,13 +52,14 @@ export function sightingText(s: AuditSighting): string {
  * mark of a reused connection or credential.
  */
 export function auditText(audit: readonly AuditSighting[] | undefined, tuple?: TupleLabel): string {
-  const byCluster = new Map<string, AuditSighting[]>();
-  for (const s of audit ?? []) byCluster.set(s.cluster, [...(byCluster.get(s.cluster) ?? []), s]);
-  const parts = [...byCluster].map(
-    ([cluster, list]) => `${cluster}'s audit log: ${dedupe(list.map(sightingText)).join("; ")}`,
-  );
+  const byCluster = new Map<string, string[]>();
   const own = ownSightingMissing(audit, tuple);
-  if (own) parts.unshift(`${own.cluster}'s audit log: nothing from ${own.identity}`);
+  if (own) byCluster.set(own.cluster, [`nothing from ${own.identity}`]);
+  for (const s of audit ?? [])
+    byCluster.set(s.cluster, [...(byCluster.get(s.cluster) ?? []), sightingText(s)]);
+  const parts = [...byCluster].map(
+    ([cluster, lines]) => `${cluster}'s audit log: ${dedupe(lines).join("; ")}`,
+  );
   return parts.length ? parts.join(" · ") : "no audit log saw the scenario's identities";
 }
 

@@ -13,7 +13,6 @@ export interface Situation {
   situation: string;
   /** What the spec requires, in a few words. */
   expected: string;
-  requirements: string[];
   /** Scenario ids (features/), the first being the one the row is mostly about. */
   scenarios: string[];
 }
@@ -24,28 +23,24 @@ export const SITUATIONS: readonly Situation[] = [
     situation: "A stateful session switches A → B → A",
     expected:
       "each call reaches the cluster it names, as its own identity; nothing of the earlier call is reused",
-    requirements: ["AH-LIFE-4", "AH-SRC-3", "AH-CONN-2", "AH-ORIGIN-3"],
     scenarios: ["switching/a-stateful-session-switches-from-a-to-b-and-back-to-a"],
   },
   {
     key: "sw-stateless",
     situation: "A stateless provider switches A → B → A",
     expected: "the same as stateful: every POST stands alone",
-    requirements: ["AH-LIFE-4", "AH-SRC-3"],
     scenarios: ["switching/a-stateless-provider-switches-from-a-to-b-and-back-to-a"],
   },
   {
     key: "sw-stdio",
     situation: "Over stdio (no headers), calls switch A → B",
     expected: "_meta names the cluster of each call; a call without _meta is missing-header",
-    requirements: ["AH-SRC-5", "AH-SRC-4"],
     scenarios: ["meta/over-stdio-meta-carries-the-credentials", "meta/over-stdio-a-call-without-meta-fails"],
   },
   {
     key: "sw-meta",
     situation: "_meta names B while the HTTP headers stay on A",
     expected: "_meta wins whole: the call reaches B as bob, never A, never a merge",
-    requirements: ["AH-SRC-1", "AH-SRC-2", "AH-SRC-3"],
     scenarios: [
       "meta/meta-switches-clusters-while-the-http-headers-stay-on-a",
       "meta/meta-wins-over-the-http-headers",
@@ -55,7 +50,6 @@ export const SITUATIONS: readonly Situation[] = [
     key: "sw-concurrent",
     situation: "Concurrent tenants on A and B in the same sessions",
     expected: "zero cross-talk: every result and every audit line belongs to the caller's own cluster",
-    requirements: ["AH-CONN-2", "AH-CONN-1", "AH-NET-5"],
     scenarios: [
       "switching/50-concurrent-interleaved-calls-across-clusters-and-identities-show-zero-cross-talk",
       "load/2000-calls-at-concurrency-64-across-2-clusters-and-8-identities-show-zero-cross-talk",
@@ -65,7 +59,6 @@ export const SITUATIONS: readonly Situation[] = [
     key: "sw-same-cluster",
     situation: "Two identities (token, then another token or a certificate) on the same cluster",
     expected: "each call reaches the API server as its own identity; a pooled connection is never shared",
-    requirements: ["AH-CONN-1", "AH-AUTH-2"],
     scenarios: [
       "switching/two-identities-on-the-same-cluster-are-kept-apart",
       "switching/a-token-call-then-a-client-certificate-call-on-the-same-cluster-use-each-credential",
@@ -75,21 +68,18 @@ export const SITUATIONS: readonly Situation[] = [
     key: "sw-bad-credential",
     situation: "A bad credential after a good one, same server",
     expected: "unauthorized: the good call's connection or identity is not reused",
-    requirements: ["AH-CONN-3", "AH-SRC-3"],
     scenarios: ["switching/after-a-successful-call-bad-credentials-for-the-same-server-fail"],
   },
   {
     key: "sw-missing-tuple",
     situation: "A call without credentials after a successful call",
     expected: "missing-header: never the previous call's credentials",
-    requirements: ["AH-CONN-3", "AH-SRC-3"],
     scenarios: ["switching/after-a-successful-call-a-call-without-credentials-for-the-same-server-fails"],
   },
   {
     key: "sw-other-ca",
     situation: "The same credential with a CA that did not sign the server",
     expected: "tls-verification-failed: the verified connection of the earlier call is not reused",
-    requirements: ["AH-CONN-1", "AH-TLS-1"],
     scenarios: [
       "switching/after-a-successful-call-the-same-credential-with-a-ca-that-did-not-sign-the-server-fails",
     ],
@@ -98,7 +88,6 @@ export const SITUATIONS: readonly Situation[] = [
     key: "sw-initialize",
     situation: "Credentials sent with initialize, then a call without a tuple",
     expected: "missing-header: what initialize carried is never kept for later calls",
-    requirements: ["AH-SRC-3", "AH-LIFE-2"],
     scenarios: [
       "switching/credentials-sent-with-initialize-are-not-remembered",
       "lifecycle/cluster-headers-sent-with-lifecycle-requests-are-ignored-and-not-kept",
@@ -108,7 +97,6 @@ export const SITUATIONS: readonly Situation[] = [
     key: "sw-origin",
     situation: "After a switch, the result names the new cluster",
     expected: "the origin line names B after the switch, never A",
-    requirements: ["AH-ORIGIN-3"],
     scenarios: ["origin/after-a-switch-the-new-cluster-is-named-and-never-the-old-one"],
   },
 ];
@@ -126,6 +114,8 @@ export interface SituationEvidence {
 }
 
 export interface SituationRow extends Situation {
+  /** The requirement tags of its scenarios that this run executed. */
+  requirements: string[];
   outcome: SituationOutcome;
   evidence: SituationEvidence[];
 }
@@ -153,7 +143,8 @@ export function callBrief(c: CallRecord): string {
   if (foreign.length) out += `; audit: ${foreign.join(", ")}`;
   const missing = a.kind === "result" ? ownSightingMissing(c.audit, c.tuple) : undefined;
   if (missing) out += ` (${missing.cluster}'s audit log: nothing from ${missing.identity})`;
-  return `${tupleName(c.tuple)} → ${out}`;
+  const changes = c.tuple.changes?.length ? ` (${c.tuple.changes.join("; ").slice(0, 80)})` : "";
+  return `${tupleName(c.tuple)}${changes} → ${out}`;
 }
 
 function observedOf(s: ScenarioEntry): string {
@@ -193,7 +184,8 @@ export function switchingAnswer(verdict: Pick<Verdict, "scenarios">): SwitchingA
       const why = whyOf(s);
       return { scenario: id, verdict: s.verdict, observed: observedOf(s), ...(why ? { why } : {}) };
     });
-    return { ...sit, outcome: outcomeOf(evidence), evidence };
+    const requirements = [...new Set(sit.scenarios.flatMap((id) => byId.get(id)?.requirements ?? []))];
+    return { ...sit, requirements, outcome: outcomeOf(evidence), evidence };
   });
   return { rows, summary: summarise(rows) };
 }

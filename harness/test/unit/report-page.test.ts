@@ -44,7 +44,7 @@ describe("call text", () => {
       audit: [{ cluster: "B", user: "mallory", verb: "get", resource: "/api/v1", status: 200 }],
     });
     expect(auditText(c.audit, c.tuple)).toBe(
-      "B's audit log: nothing from bob · B's audit log: mallory get discovery /api/v1 → 200",
+      "B's audit log: nothing from bob; mallory get discovery /api/v1 → 200",
     );
     expect(auditText([], { source: "none" })).toBe("no audit log saw the scenario's identities");
   });

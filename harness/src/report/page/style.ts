@@ -21,7 +21,8 @@ nav a{margin-right:14px}
 dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:2px 14px;margin:8px 0}dl.meta dt{color:var(--mut)}dl.meta dd{margin:0}
 table{border-collapse:collapse;width:100%;margin:6px 0}
 th,td{border:1px solid var(--bd);padding:4px 6px;text-align:left;vertical-align:top}
-th{background:var(--bg2);font-weight:600;position:sticky;top:33px}
+th{background:var(--bg2);font-weight:600}
+.matrix th{position:sticky;top:33px;z-index:1}
 tr.hide,details.hide,li.hide{display:none}
 .filters{display:flex;gap:10px;flex-wrap:wrap;align-items:center;margin:6px 0}
 .filters input[type=search]{width:280px;padding:3px 6px}

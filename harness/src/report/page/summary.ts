@@ -26,6 +26,24 @@ const scenarioLinks = (ids: readonly string[], max = 4): Html => {
   return html`${joined}${ids.length > max ? html` <span class="mut">and ${ids.length - max} more</span>` : ""}`;
 };
 
+function selection(doc: VerdictDocument): Html {
+  const parts = [
+    doc.tags ? html`tags <code>${doc.tags}</code>` : "",
+    doc.scenarioGlob ? html`scenarios <code>${doc.scenarioGlob}</code>` : "",
+  ].filter((p) => p !== "");
+  return parts.length ? html`${parts.flatMap((p, i) => (i ? [html`, `, p] : [p]))}` : html`all scenarios`;
+}
+
+/** MUST requirements not fully judged; those the selection left out on one line. */
+function renderGaps(gaps: readonly string[]): Html {
+  if (!gaps.length) return html``;
+  const out = gaps.filter((g) => / (not-run|uncovered)$/.test(g)).map((g) => g.split(" ")[0] ?? g);
+  const open = gaps.filter((g) => !/ (not-run|uncovered)$/.test(g));
+  return html`<h3>Not fully judged (MUST)</h3><ul class="plain">${open.map((g) => html`<li>${g}</li>`)}${
+    out.length ? html`<li>not run or not covered by this selection: ${out.join(", ")}</li>` : ""
+  }</ul>`;
+}
+
 export function renderSummary(doc: VerdictDocument): Html {
   const v = doc.verdict;
   const t = doc.target;
@@ -46,7 +64,7 @@ export function renderSummary(doc: VerdictDocument): Html {
 <dt>target</dt><dd class="mono">${t.command ?? t.url ?? "?"}</dd>
 <dt>capabilities</dt><dd>${t.capabilities.join(", ") || "none claimed"}</dd>
 <dt>spec / harness</dt><dd>spec ${doc.harness.specVersion}, ${doc.harness.name} ${doc.harness.version}</dd>
-<dt>selection</dt><dd>${doc.tags ? html`tags <code>${doc.tags}</code>` : "all scenarios"}${doc.scenarioGlob ? html`, scenarios <code>${doc.scenarioGlob}</code>` : ""}</dd>
+<dt>selection</dt><dd>${selection(doc)}</dd>
 <dt>run</dt><dd>${doc.startedAt} → ${doc.finishedAt} (${duration(doc.startedAt, doc.finishedAt)})</dd>
 </dl>
 </header>
@@ -62,7 +80,7 @@ ${
       )}</ol>`
     : html`<p>No failing check${v.counts["expected-failure"] ? " outside the expected-failures file" : ""}.</p>`
 }
-${v.gaps.length ? html`<h3>Not fully judged (MUST)</h3><ul class="plain">${v.gaps.map((g) => html`<li>${g}</li>`)}</ul>` : ""}
+${renderGaps(v.gaps)}
 ${others.length ? html`<h3>Problems</h3><ul class="plain">${others.map((p) => html`<li>${p}</li>`)}</ul>` : ""}
 ${
   xf.expected.length || xf.notRun.length
