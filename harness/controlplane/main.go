@@ -42,6 +42,7 @@ func main() {
 		stdinWatch  = flag.Bool("exit-on-stdin-eof", false, "exit when standard input closes (the parent died)")
 		showVersion = flag.Bool("version", false, "print the build version and exit")
 		verbosity   = flag.Int("v", 0, "kube-apiserver log verbosity")
+		auditLog    = flag.Bool("audit-log", true, "write the JSON audit log to <data-dir>/audit.log")
 	)
 	flag.Parse()
 	if *showVersion {
@@ -94,9 +95,12 @@ func main() {
 	if err != nil {
 		fatalf("pki: %v", err)
 	}
-	policy := filepath.Join(dir, "audit-policy.yaml")
-	if err := os.WriteFile(policy, []byte(auditPolicy), 0o600); err != nil {
-		fatalf("audit policy: %v", err)
+	policy := ""
+	if *auditLog {
+		policy = filepath.Join(dir, "audit-policy.yaml")
+		if err := os.WriteFile(policy, []byte(auditPolicy), 0o600); err != nil {
+			fatalf("audit policy: %v", err)
+		}
 	}
 
 	etcd, etcdURL, err := startEtcd(filepath.Join(dir, "etcd"))

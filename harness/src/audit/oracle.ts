@@ -4,6 +4,7 @@
 import { randomUUID } from "node:crypto";
 import { open, stat } from "node:fs/promises";
 import { request } from "node:https";
+import { requireAbility } from "../clusters/abilities.js";
 import type { AuditEvent, AuditMark, ClusterInfo } from "../clusters/types.js";
 
 export interface AuditFilter {
@@ -25,8 +26,10 @@ export const isControlPlaneUser = (user: string | undefined) => !!user && CONTRO
 export class AuditOracle {
   constructor(private readonly info: ClusterInfo) {}
 
+  /** Where a cluster has no readable audit log the mark is harmless; reading after it throws AbilityUnavailableError. */
   async mark(): Promise<AuditMark> {
-    const s = await stat(this.info.auditLogPath).catch(() => ({ size: 0 }));
+    const path = this.info.auditLogPath;
+    const s = path ? await stat(path).catch(() => ({ size: 0 })) : { size: 0 };
     return { offset: s.size, at: Date.now() };
   }
 
@@ -53,6 +56,7 @@ export class AuditOracle {
    * server writes events of finished requests before it answers later ones.
    */
   async sync(timeoutMs = 10_000): Promise<void> {
+    requireAbility(this.info, "auditLog");
     const before = await this.mark();
     const token = randomUUID();
     await this.sentinel(token);
@@ -73,14 +77,19 @@ export class AuditOracle {
   }
 
   private async read(offset: number): Promise<AuditEvent[]> {
-    const fh = await open(this.info.auditLogPath, "r").catch(() => undefined);
+    requireAbility(this.info, "auditLog");
+    const fh = await open(this.info.auditLogPath ?? "", "r").catch(() => undefined);
     if (!fh) return [];
     try {
       const { size } = await fh.stat();
       if (size <= offset) return [];
-      const buf = Buffer.alloc(size - offset);
-      await fh.read(buf, 0, buf.length, offset);
-      const text = buf.toString("utf8");
+      // A mark taken while the API server was writing a line points into that line:
+      // read from one byte earlier, and drop what comes before the first line start.
+      const from = Math.max(0, offset - 1);
+      const buf = Buffer.alloc(size - from);
+      await fh.read(buf, 0, buf.length, from);
+      let text = buf.toString("utf8");
+      if (offset > 0) text = text.slice(text.indexOf("\n") + 1);
       // A line still being written has no newline yet; leave it for later.
       const complete = text.slice(0, text.lastIndexOf("\n") + 1);
       return complete

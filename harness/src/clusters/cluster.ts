@@ -11,8 +11,9 @@ import {
 import { retarget } from "../credentials/headers.js";
 import { mintCertIdentity, mintTokenIdentity } from "../credentials/mint.js";
 import { b64 } from "../credentials/pem.js";
+import { whyUnavailable } from "./abilities.js";
 import { adminKubeConfig, adminKubeconfigYaml } from "./kube.js";
-import type { ClusterInfo, IdentityHeaders } from "./types.js";
+import type { AbilityName, ClusterInfo, Identity, IdentityHeaders, PrivateConfigMap } from "./types.js";
 
 export class Cluster {
   readonly audit: AuditOracle;
@@ -24,6 +25,23 @@ export class Cluster {
   }
   get server() {
     return this.info.server;
+  }
+  /** Fixture namespaces on this cluster (fixed on clusters the harness started, run-scoped on existing ones). */
+  get namespaces() {
+    return this.info.namespaces;
+  }
+  can(ability: AbilityName): boolean {
+    return whyUnavailable(this.info, ability) === undefined;
+  }
+  /** Why a check needing this ability is untestable here; undefined when it is available. */
+  whyUnavailable(ability: AbilityName): string | undefined {
+    return whyUnavailable(this.info, ability);
+  }
+  /** The ConfigMap only `identity` may read: read through a provider, it proves the provider used that identity. */
+  privateConfigMap(identity: Identity): PrivateConfigMap {
+    if (!identity.privateConfigMap)
+      throw new Error(`${identity.user} has no private ConfigMap (only minted identities have one)`);
+    return identity.privateConfigMap;
   }
   /** The CA as the kubernetes-certificate-authority-data header carries it. */
   get caHeader() {

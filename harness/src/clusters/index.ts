@@ -4,11 +4,15 @@
 import { attach } from "./cluster.js";
 import { applyFixtures } from "./fixtures.js";
 import { dockerUnavailableReason } from "./k3s/docker.js";
+import { KubeconfigError } from "./kubeconfig/contexts.js";
 import { ensureControlPlane } from "./local/build.js";
-import { type LocalProcess, startLocal, stopLocal } from "./local/start.js";
+import { type LocalProcess, type StartLocalOptions, startLocal, stopLocal } from "./local/start.js";
 import type { BackendChoice, BackendName, ClusterInfo } from "./types.js";
 
+export { AbilityUnavailableError, requireAbility, whyUnavailable } from "./abilities.js";
 export { attach, Cluster } from "./cluster.js";
+export { KubeconfigError } from "./kubeconfig/contexts.js";
+export { RUN_LABEL } from "./names.js";
 export type * from "./types.js";
 
 export interface RunningClusters {
@@ -20,15 +24,19 @@ export interface RunningClusters {
 export interface StartOptions {
   count: number;
   backend?: BackendChoice;
-  /** Cluster names; default cluster-a, cluster-b, … */
+  /** Cluster names; default cluster-a, cluster-b, … (the kubeconfig backend uses the context names). */
   names?: string[];
+  /** local backend: start the API servers without an audit log. */
+  auditLog?: boolean;
+  /** kubeconfig backend: the user's kubeconfig and one context per cluster (exactly `count`). */
+  kubeconfig?: { file: string; contexts: string[] };
   log?: (line: string) => void;
 }
 
 export class BackendUnavailableError extends Error {}
 
 export async function resolveBackend(choice: BackendChoice = "auto"): Promise<BackendName> {
-  if (choice === "local") return "local";
+  if (choice === "local" || choice === "kubeconfig") return choice;
   const reason = await dockerUnavailableReason();
   if (choice === "k3s") {
     if (reason) throw new BackendUnavailableError(`the k3s backend needs Docker: ${reason}`);
@@ -43,6 +51,16 @@ export const defaultNames = (n: number) =>
 export async function startClusters(opts: StartOptions): Promise<RunningClusters> {
   const log = opts.log ?? (() => {});
   const backend = await resolveBackend(opts.backend);
+  if (backend === "kubeconfig") {
+    if (!opts.kubeconfig)
+      throw new KubeconfigError("--backend kubeconfig needs --kubeconfig FILE and --contexts a,b,c");
+    const { connectExisting } = await import("./kubeconfig/start.js");
+    const connected = await connectExisting({ ...opts.kubeconfig, count: opts.count, log });
+    log(
+      `${connected.clusters.length} existing cluster(s) prepared: ${connected.clusters.map((c) => `${c.name} ${c.server}`).join(", ")}`,
+    );
+    return { backend, clusters: connected.clusters, stop: connected.stop };
+  }
   const names = opts.names ?? defaultNames(opts.count);
   const stops: (() => Promise<void>)[] = [];
   const stop = async () => {
@@ -54,7 +72,7 @@ export async function startClusters(opts: StartOptions): Promise<RunningClusters
       const bin = await ensureControlPlane(log);
       infos = await Promise.all(
         names.map(async (name) => {
-          const p = await startWithRetry(bin, name);
+          const p = await startWithRetry(bin, name, { auditLog: opts.auditLog });
           stops.push(() => stopLocal(p));
           return p.info;
         }),
@@ -82,12 +100,16 @@ export async function startClusters(opts: StartOptions): Promise<RunningClusters
 
 // A free port can be taken between etcd's probe and its bind; one retry
 // makes that rare race invisible.
-async function startWithRetry(bin: string, name: string): Promise<LocalProcess> {
+async function startWithRetry(
+  bin: string,
+  name: string,
+  opts: StartLocalOptions = {},
+): Promise<LocalProcess> {
   try {
-    return await startLocal(bin, name);
+    return await startLocal(bin, name, opts);
   } catch (e) {
     if (!/address already in use/i.test(String(e))) throw e;
-    return startLocal(bin, name);
+    return startLocal(bin, name, opts);
   }
 }
 

@@ -4,7 +4,7 @@
 // the twin is accepted, hence the refusal is for the one broken property.
 import { createHash, createPrivateKey, createPublicKey, randomUUID, sign } from "node:crypto";
 import { CoreV1Api } from "@kubernetes/client-node";
-import { FIXTURE_NAMESPACE } from "../clusters/fixtures.js";
+import { requireAbility } from "../clusters/abilities.js";
 import { adminKubeConfig } from "../clusters/kube.js";
 import type { ClusterInfo, Identity } from "../clusters/types.js";
 import { certHeaders, tokenHeaders } from "./headers.js";
@@ -25,20 +25,23 @@ export function signServiceAccountToken(
   sa: { namespace: string; name: string; uid: string },
   window: { notBefore: Date; expires: Date },
 ): string {
-  const key = createPrivateKey(info.serviceAccount.signingKeyPem);
+  requireAbility(info, "forgeExpiredToken");
+  const { signingKeyPem, issuer } = info.serviceAccount;
+  if (!signingKeyPem || !issuer) throw new Error(`${info.name}: no ServiceAccount signing key or issuer`);
+  const key = createPrivateKey(signingKeyPem);
   // The local backend signs with ECDSA P-256, k3s with RSA: sign as the cluster does.
   const rsa = key.asymmetricKeyType === "rsa";
   const header = {
     alg: rsa ? "RS256" : "ES256",
-    kid: serviceAccountKeyId(info.serviceAccount.signingKeyPem),
+    kid: serviceAccountKeyId(signingKeyPem),
     typ: "JWT",
   };
   const claims = {
-    aud: [info.serviceAccount.issuer],
+    aud: [issuer],
     exp: Math.floor(window.expires.getTime() / 1000),
     iat: Math.floor(window.notBefore.getTime() / 1000),
     nbf: Math.floor(window.notBefore.getTime() / 1000),
-    iss: info.serviceAccount.issuer,
+    iss: issuer,
     jti: randomUUID(),
     sub: `system:serviceaccount:${sa.namespace}:${sa.name}`,
     "kubernetes.io": { namespace: sa.namespace, serviceaccount: { name: sa.name, uid: sa.uid } },
@@ -49,6 +52,7 @@ export function signServiceAccountToken(
 }
 
 async function forgedToken(info: ClusterInfo, expired: boolean): Promise<TokenIdentity> {
+  requireAbility(info, "forgeExpiredToken");
   const real = await mintTokenIdentity(info, { prefix: expired ? "expired" : "forged-valid" });
   const now = Date.now();
   const window = expired
@@ -66,7 +70,8 @@ export const forgeValidToken = (info: ClusterInfo) => forgedToken(info, false);
 async function clientCert(info: ClusterInfo, kind: "expired" | "valid" | "foreign"): Promise<Identity> {
   const user = `conformance:cert:${kind}-${randomUUID().slice(0, 8)}`;
   const now = Date.now();
-  const issuer = kind === "foreign" ? await newSelfSignedCa("foreign-ca") : info.clientCa;
+  if (kind !== "foreign") requireAbility(info, "forgeExpiredCert");
+  const issuer = kind === "foreign" ? await newSelfSignedCa("foreign-ca") : ownClientCa(info);
   const { certPem, keyPem } = await signClientCert({
     commonName: user,
     organizations: [CERT_TENANT_GROUP],
@@ -83,6 +88,12 @@ async function clientCert(info: ClusterInfo, kind: "expired" | "valid" | "foreig
   };
 }
 
+function ownClientCa(info: ClusterInfo): { certPem: string; keyPem: string } {
+  const { certPem, keyPem } = info.clientCa;
+  if (!certPem || !keyPem) throw new Error(`${info.name}: no client CA key`);
+  return { certPem, keyPem };
+}
+
 /** Signed by the cluster's client CA, expired a day ago. */
 export const forgeExpiredCert = (info: ClusterInfo) => clientCert(info, "expired");
 /** Premise twin of forgeExpiredCert: same CA and code path, valid now. Must be accepted. */
@@ -94,6 +105,9 @@ export const forgeForeignCaCert = (info: ClusterInfo) => clientCert(info, "forei
 export async function revokedToken(info: ClusterInfo): Promise<TokenIdentity> {
   const id = await mintTokenIdentity(info, { prefix: "revoked" });
   const core = adminKubeConfig(info).makeApiClient(CoreV1Api);
-  await core.deleteNamespacedServiceAccount({ name: id.serviceAccount.name, namespace: FIXTURE_NAMESPACE });
+  await core.deleteNamespacedServiceAccount({
+    name: id.serviceAccount.name,
+    namespace: id.serviceAccount.namespace,
+  });
   return id;
 }

@@ -3,14 +3,20 @@
 // (kubernetes.io/kube-apiserver-client), approved and signed by the cluster.
 import { randomBytes } from "node:crypto";
 import { CertificatesV1Api, CoreV1Api } from "@kubernetes/client-node";
-import { FIXTURE_NAMESPACE } from "../clusters/fixtures.js";
+import { requireAbility } from "../clusters/abilities.js";
 import { adminKubeConfig } from "../clusters/kube.js";
+import { RUN_LABEL } from "../clusters/names.js";
 import type { ClusterInfo, Identity } from "../clusters/types.js";
 import { certHeaders, tokenHeaders } from "./headers.js";
 import { b64, newCsr } from "./pem.js";
+import { grantPrivateConfigMap } from "./private-configmap.js";
 
 export const CERT_TENANT_GROUP = "conformance:cert-tenants";
 const suffix = () => randomBytes(4).toString("hex");
+const runLabel = (info: ClusterInfo) => (info.runId ? { [RUN_LABEL]: info.runId } : undefined);
+
+/** The CSR was approved but no certificate came: the cluster has no signer for kube-apiserver-client. */
+export class CsrNotSignedError extends Error {}
 
 export interface TokenIdentity extends Identity {
   kind: "token";
@@ -29,29 +35,48 @@ export async function mintTokenIdentity(
   opts: { prefix?: string; expirationSeconds?: number } = {},
 ): Promise<TokenIdentity> {
   const core = adminKubeConfig(info).makeApiClient(CoreV1Api);
+  const namespace = info.namespaces.fixture;
   const name = `${opts.prefix ?? "tenant"}-${suffix()}`;
   const sa = await core.createNamespacedServiceAccount({
-    namespace: FIXTURE_NAMESPACE,
-    body: { metadata: { name, labels: { "conformance.auth-headers/identity": "token" } } },
+    namespace,
+    body: { metadata: { name, labels: { "conformance.auth-headers/identity": "token", ...runLabel(info) } } },
   });
   const tr = await core.createNamespacedServiceAccountToken({
     name,
-    namespace: FIXTURE_NAMESPACE,
+    namespace,
     body: { spec: { audiences: [], expirationSeconds: opts.expirationSeconds ?? 3600 } },
   });
   const token = tr.status?.token;
   if (!token) throw new Error(`TokenRequest for ${name} on ${info.name} returned no token`);
+  const user = `system:serviceaccount:${namespace}:${name}`;
+  const groups = ["system:serviceaccounts", `system:serviceaccounts:${namespace}`, "system:authenticated"];
   return {
     kind: "token",
-    user: `system:serviceaccount:${FIXTURE_NAMESPACE}:${name}`,
-    groups: ["system:serviceaccounts", `system:serviceaccounts:${FIXTURE_NAMESPACE}`, "system:authenticated"],
+    user,
+    groups,
     headers: tokenHeaders(info, token),
-    serviceAccount: { namespace: FIXTURE_NAMESPACE, name, uid: sa.metadata?.uid ?? "" },
+    serviceAccount: { namespace, name, uid: sa.metadata?.uid ?? "" },
     token,
+    privateConfigMap: await grantPrivateConfigMap(info, {
+      kind: "ServiceAccount",
+      namespace,
+      name,
+      user,
+      groups,
+    }),
   };
 }
 
 export async function mintCertIdentity(
+  info: ClusterInfo,
+  opts: { prefix?: string; expirationSeconds?: number; timeoutMs?: number } = {},
+): Promise<CertIdentity> {
+  requireAbility(info, "signCerts");
+  return mintCertIdentityUnchecked(info, opts);
+}
+
+/** Minting without the ability check: how the kubeconfig backend finds out whether the cluster signs. */
+export async function mintCertIdentityUnchecked(
   info: ClusterInfo,
   opts: { prefix?: string; expirationSeconds?: number; timeoutMs?: number } = {},
 ): Promise<CertIdentity> {
@@ -61,7 +86,7 @@ export async function mintCertIdentity(
   const name = `conformance-${suffix()}${suffix()}`;
   const created = await certs.createCertificateSigningRequest({
     body: {
-      metadata: { name },
+      metadata: { name, labels: runLabel(info) },
       spec: {
         request: b64(csrPem),
         signerName: "kubernetes.io/kube-apiserver-client",
@@ -89,18 +114,23 @@ export async function mintCertIdentity(
     const issued = csr.status?.certificate;
     if (issued) {
       const certPem = Buffer.from(issued, "base64").toString("utf8");
+      const groups = [CERT_TENANT_GROUP, "system:authenticated"];
       return {
         kind: "cert",
         user,
-        groups: [CERT_TENANT_GROUP, "system:authenticated"],
+        groups,
         headers: certHeaders(info, certPem, keyPem),
         certPem,
         keyPem,
+        privateConfigMap: await grantPrivateConfigMap(info, { kind: "User", user, groups }),
       };
     }
     const failed = csr.status?.conditions?.find((c) => c.type === "Failed" || c.type === "Denied");
     if (failed) throw new Error(`CSR ${name} on ${info.name} ${failed.type}: ${failed.message}`);
-    if (Date.now() > deadline) throw new Error(`CSR ${name} on ${info.name} was not signed in time`);
+    if (Date.now() > deadline)
+      throw new CsrNotSignedError(
+        `the cluster did not sign a kubernetes.io/kube-apiserver-client CSR within ${Math.round((opts.timeoutMs ?? 30_000) / 1000)} s`,
+      );
     await new Promise((r) => setTimeout(r, 50));
   }
 }

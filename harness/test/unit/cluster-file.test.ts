@@ -2,7 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { abilitiesFromInfo } from "../../src/clusters/abilities.js";
 import { parseClusterFile, readClusterFile } from "../../src/clusters/file.js";
+import { OWNED_CLUSTER_NAMES } from "../../src/clusters/names.js";
 import type { ClusterInfo } from "../../src/clusters/types.js";
 
 // Recognisable stand-ins for the secrets a cluster file holds; none may appear in an error.
@@ -14,7 +16,7 @@ const SA_KEY = "-----BEGIN PRIVATE KEY-----\nSIGNINGKEYMATERIALzyxwvut\n-----END
 const SECRETS = [ADMIN_KEY, CA_KEY, SA_KEY, "ADMINKEYMATERIAL", "CLIENTCAKEYMATERIAL", "SIGNINGKEYMATERIAL"];
 
 function info(name: string): ClusterInfo {
-  return {
+  const base = {
     name,
     backend: "local",
     server: "https://127.0.0.1:6443",
@@ -27,7 +29,8 @@ function info(name: string): ClusterInfo {
     clientCa: { certPem: "-----BEGIN CERTIFICATE-----\nCCA\n-----END CERTIFICATE-----\n", keyPem: CA_KEY },
     serviceAccount: { signingKeyPem: SA_KEY, issuer: "https://kubernetes.default.svc" },
     auditLogPath: `/tmp/${name}-audit.log`,
-  };
+  } as const;
+  return { ...base, namespaces: OWNED_CLUSTER_NAMES.namespaces, abilities: abilitiesFromInfo(base) };
 }
 
 /** The user-facing part `clusters up --out` writes next to `harness`. */
@@ -100,6 +103,44 @@ describe("cluster file (clusters up --out, run --clusters-file)", () => {
       expect(message).toContain(file);
       expect(message).toContain("clusters up --out");
     }
+  });
+
+  it("fills in namespaces and abilities for files written before they were recorded", () => {
+    const { namespaces: _n, abilities: _a, ...old } = info("a");
+    const [read] = parseClusterFile(JSON.stringify([old]), "old.json");
+    expect(read?.namespaces).toEqual({
+      fixture: "conformance",
+      forbidden: "conformance-forbidden",
+      identities: "conformance-identities",
+    });
+    expect(read?.abilities.auditLog).toEqual({ available: true });
+    expect(read?.abilities.forgeExpiredCert).toEqual({ available: true });
+    const { auditLogPath: _p, ...noAudit } = old;
+    const [quiet] = parseClusterFile(JSON.stringify([noAudit]), "no-audit.json");
+    expect(quiet?.abilities.auditLog).toEqual({
+      available: false,
+      reason: "the cluster was started without an audit log",
+    });
+  });
+
+  it("accepts an existing cluster reached through a kubeconfig, without keys or audit log", () => {
+    const existing = {
+      name: "kind-a",
+      backend: "kubeconfig",
+      server: "https://127.0.0.1:6443",
+      caPem: "-----BEGIN CERTIFICATE-----\nCA\n-----END CERTIFICATE-----\n",
+      admin: { user: "kubernetes-admin", kubeconfig: "{}" },
+      clientCa: {},
+      serviceAccount: {},
+      runId: "ab12cd",
+    };
+    const [read] = parseClusterFile(JSON.stringify([existing]), "kubeconfig.json");
+    expect(read?.namespaces.fixture).toBe("conformance-ab12cd");
+    expect(read?.abilities.forgeExpiredToken.available).toBe(false);
+    expect(read?.abilities.restart).toMatchObject({
+      available: false,
+      reason: expect.stringMatching(/existing/),
+    });
   });
 
   it("readClusterFile reads the file and names it when refusing", () => {

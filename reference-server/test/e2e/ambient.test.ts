@@ -54,8 +54,8 @@ describe("no ambient-credential fallback (AH-SRC-4)", () => {
     const admin = {
       "kubernetes-server": c.server,
       "kubernetes-certificate-authority-data": c.caHeader,
-      "kubernetes-client-certificate-data": Buffer.from(c.info.admin.certPem).toString("base64"),
-      "kubernetes-client-key-data": Buffer.from(c.info.admin.keyPem).toString("base64"),
+      "kubernetes-client-certificate-data": Buffer.from(c.info.admin.certPem ?? "").toString("base64"),
+      "kubernetes-client-key-data": Buffer.from(c.info.admin.keyPem ?? "").toString("base64"),
     };
     expect((await directGet(admin, "/api/v1/namespaces")).status).toBe(200);
 

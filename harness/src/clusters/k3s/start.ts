@@ -7,6 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { K3sContainer, type StartedK3sContainer } from "@testcontainers/k3s";
 import { parse } from "yaml";
+import { abilitiesFromInfo } from "../abilities.js";
+import { OWNED_CLUSTER_NAMES } from "../names.js";
 import type { ClusterInfo } from "../types.js";
 
 /** Pinned to the tag the testcontainers k3s module documents; override with AUTH_HEADERS_K3S_IMAGE. */
@@ -58,9 +60,9 @@ export async function startK3s(name: string): Promise<K3sProcess> {
   const server = kubeconfig.clusters[0]?.cluster.server.replace("localhost", "127.0.0.1");
   if (!user || !server) throw new Error("k3s kubeconfig has no cluster or user");
   const dec = (s: string) => Buffer.from(s, "base64").toString("utf8");
-  const info: ClusterInfo = {
+  const base = {
     name,
-    backend: "k3s",
+    backend: "k3s" as const,
     server,
     caPem: await cat(container, `${TLS}/server-ca.crt`),
     admin: {
@@ -77,7 +79,9 @@ export async function startK3s(name: string): Promise<K3sProcess> {
       issuer: `https://${name}.conformance.invalid`,
     },
     auditLogPath: join(hostDir, "audit.log"),
+    namespaces: OWNED_CLUSTER_NAMES.namespaces,
   };
+  const info: ClusterInfo = { ...base, abilities: abilitiesFromInfo(base) };
   return { info, container, hostDir };
 }
 

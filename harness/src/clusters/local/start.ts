@@ -5,6 +5,8 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { abilitiesFromInfo } from "../abilities.js";
+import { OWNED_CLUSTER_NAMES } from "../names.js";
 import type { ClusterInfo } from "../types.js";
 
 export interface LocalProcess {
@@ -47,6 +49,8 @@ export interface StartLocalOptions {
   dataDir?: string;
   /** Listen on this port (a restart keeps its URL); 0 picks a free one. */
   port?: number;
+  /** Without it the cluster is like an existing one whose audit log the harness cannot read. Default true. */
+  auditLog?: boolean;
 }
 
 export async function startLocal(
@@ -68,6 +72,7 @@ export async function startLocal(
     "--exit-on-stdin-eof",
     "--port",
     String(opts.port ?? 0),
+    `--audit-log=${opts.auditLog ?? true}`,
   ];
   const child = spawn(bin, args, {
     stdio: ["pipe", logFd, logFd],
@@ -96,17 +101,19 @@ export async function startLocal(
   }
   const ready = JSON.parse(readFileSync(readyPath, "utf8")) as { server: string; pid: number };
   const pki = (f: string) => readFileSync(join(dataDir, "pki", f), "utf8");
-  proc.info = {
+  const info = {
     name,
-    backend: "local",
+    backend: "local" as const,
     server: ready.server,
     caPem: pki("serving-ca.crt"),
     admin: { certPem: pki("admin.crt"), keyPem: pki("admin.key"), user: "conformance:admin" },
     clientCa: { certPem: pki("client-ca.crt"), keyPem: pki("client-ca.key") },
     serviceAccount: { signingKeyPem: pki("sa.key"), issuer: `https://${name}.conformance.invalid` },
-    auditLogPath: join(dataDir, "audit.log"),
+    auditLogPath: opts.auditLog === false ? undefined : join(dataDir, "audit.log"),
+    namespaces: OWNED_CLUSTER_NAMES.namespaces,
     pid: ready.pid,
   };
+  proc.info = { ...info, abilities: abilitiesFromInfo(info) };
   return proc;
 }
 

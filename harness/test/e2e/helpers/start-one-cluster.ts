@@ -6,5 +6,7 @@ import { startClusters } from "../../../src/clusters/index.js";
 
 const running = await startClusters({ count: 1, backend: "local", names: [process.argv[2] ?? "orphan"] });
 const info = running.clusters[0];
-process.stdout.write(`${JSON.stringify({ pid: info?.pid, dir: info ? dirname(info.auditLogPath) : "" })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ pid: info?.pid, dir: info ? dirname(info.auditLogPath ?? "") : "" })}\n`,
+);
 setInterval(() => {}, 60_000);

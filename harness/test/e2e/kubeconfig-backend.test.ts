@@ -1,0 +1,227 @@
+// Existing clusters through a kubeconfig, as a provider author's kind or k3d
+// clusters would be used: `clusters up --no-audit-log --kubeconfig-out` starts
+// real local control planes without an audit log and writes admin contexts;
+// the kubeconfig backend prepares run-scoped namespaces on them, mints both
+// identity kinds, proves identities through their private ConfigMaps, and
+// removes everything at the end and on Ctrl-C.
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  CertificatesV1Api,
+  CoreV1Api,
+  type KubeConfig,
+  RbacAuthorizationV1Api,
+} from "@kubernetes/client-node";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AbilityUnavailableError } from "../../src/clusters/abilities.js";
+import { attach, type RunningClusters, startClusters } from "../../src/clusters/index.js";
+import { adminKubeConfig } from "../../src/clusters/kube.js";
+import { RUN_LABEL } from "../../src/clusters/names.js";
+import type { ClusterInfo } from "../../src/clusters/types.js";
+import { directGet } from "../../src/credentials/direct.js";
+
+let dir: string;
+let up: ChildProcess;
+let upExited: Promise<number | null>;
+let kubeconfigFile: string;
+let owned: ClusterInfo[];
+
+/** Starts the CLI and resolves when it printed `marker` on stdout. */
+function startCli(
+  args: string[],
+  marker: string,
+): { child: ChildProcess; ready: Promise<string>; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, ["harness/bin/auth-headers-conformance.js", ...args], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  let err = "";
+  child.stderr?.on("data", (d: Buffer) => {
+    err += d.toString();
+  });
+  const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
+  const ready = new Promise<string>((resolve, reject) => {
+    child.stdout?.on("data", (d: Buffer) => {
+      out += d.toString();
+      if (out.includes(marker)) resolve(out + err);
+    });
+    void exited.then((code) => reject(new Error(`exited early (${code}): ${err}`)));
+  });
+  return { child, ready, exited };
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "kubeconfig-backend-"));
+  kubeconfigFile = join(dir, "kubeconfig");
+  const clustersFile = join(dir, "clusters.json");
+  const cli = startCli(
+    [
+      "clusters",
+      "up",
+      "--backend",
+      "local",
+      "--count",
+      "2",
+      "--no-audit-log",
+      "--out",
+      clustersFile,
+      "--kubeconfig-out",
+      kubeconfigFile,
+    ],
+    "Ctrl-C stops them",
+  );
+  up = cli.child;
+  upExited = cli.exited;
+  await cli.ready;
+  owned = (JSON.parse(readFileSync(clustersFile, "utf8")) as { harness: ClusterInfo[] }).harness;
+}, 240_000);
+
+afterAll(async () => {
+  if (up && up.exitCode === null) {
+    up.kill("SIGINT");
+    await upExited;
+  }
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const runObjects = async (kc: KubeConfig, runId: string) => {
+  const labelSelector = `${RUN_LABEL}=${runId}`;
+  const [ns, csr, roles] = await Promise.all([
+    kc.makeApiClient(CoreV1Api).listNamespace({ labelSelector }),
+    kc.makeApiClient(CertificatesV1Api).listCertificateSigningRequest({ labelSelector }),
+    kc.makeApiClient(RbacAuthorizationV1Api).listClusterRole({ labelSelector }),
+  ]);
+  return { namespaces: ns.items.length, csrs: csr.items.length, clusterRoles: roles.items.length };
+};
+
+describe("local control planes without an audit log, as existing clusters", () => {
+  it("really run without an audit log, and the admin kubeconfig is private", () => {
+    expect(statSync(kubeconfigFile).mode & 0o777).toBe(0o600);
+    for (const info of owned) {
+      expect(info.auditLogPath).toBeUndefined();
+      expect(info.abilities.auditLog.available).toBe(false);
+      const args = readFileSync(`/proc/${info.pid}/cmdline`, "utf8").split("\0");
+      expect(args).toContain("--audit-log=false");
+      const dataDir = args[args.indexOf("--data-dir") + 1] ?? "";
+      expect(existsSync(join(dataDir, "pki"))).toBe(true);
+      expect(existsSync(join(dataDir, "audit.log"))).toBe(false);
+    }
+  });
+});
+
+describe("the kubeconfig backend", () => {
+  let running: RunningClusters | undefined;
+  afterAll(async () => running?.stop());
+
+  it("prepares run-scoped namespaces, mints both identity kinds, proves identity without an audit log, and cleans up", {
+    timeout: 180_000,
+  }, async () => {
+    running = await startClusters({
+      count: 2,
+      backend: "kubeconfig",
+      kubeconfig: { file: kubeconfigFile, contexts: ["cluster-a", "cluster-b"] },
+    });
+    const [a, b] = running.clusters.map(attach);
+    if (!a || !b) throw new Error("two clusters expected");
+    const runId = a.info.runId ?? "";
+    expect(runId).toMatch(/^[a-z0-9]+$/);
+    expect(b.info.runId).toBe(runId);
+    expect(a.namespaces).toEqual({
+      fixture: `conformance-${runId}`,
+      forbidden: `conformance-${runId}-forbidden`,
+      identities: `conformance-${runId}-identities`,
+    });
+    expect(a.info.server).toBe(owned[0]?.server);
+    // What an existing cluster does not give the harness, each with its reason.
+    for (const ability of ["auditLog", "forgeExpiredToken", "forgeExpiredCert", "restart"] as const)
+      expect(a.whyUnavailable(ability)).toMatch(/^existing cluster: /);
+    expect(a.can("signCerts")).toBe(true);
+    await expect(a.forgeExpiredToken()).rejects.toBeInstanceOf(AbilityUnavailableError);
+    await expect(a.audit.since(await a.audit.mark())).rejects.toBeInstanceOf(AbilityUnavailableError);
+
+    const kcA = adminKubeConfig(a.info);
+    expect(await runObjects(kcA, runId)).toMatchObject({ namespaces: 3, clusterRoles: 1 });
+
+    const [token, cert] = await Promise.all([a.mintTokenIdentity(), a.mintCertIdentity()]);
+    expect(token.user).toBe(`system:serviceaccount:conformance-${runId}:${token.user.split(":").pop()}`);
+    expect(cert.user).toMatch(/^conformance:cert:/);
+
+    // Tenants see this run's fixtures and are refused the forbidden namespace.
+    const identityPath = `/api/v1/namespaces/${a.namespaces.fixture}/configmaps/cluster-identity`;
+    for (const id of [token, cert]) {
+      const r = await directGet(id.headers, identityPath);
+      expect(r.status, id.kind).toBe(200);
+      expect((r.body as { data: { uid: string } }).data.uid).toBe(a.info.identityUid);
+      const forbidden = `/api/v1/namespaces/${a.namespaces.forbidden}/configmaps/forbidden-plans`;
+      expect((await directGet(id.headers, forbidden)).status, id.kind).toBe(403);
+    }
+
+    // Each identity reads its own private ConfigMap (with its nonce) and is refused the other's.
+    const path = (id: typeof token | typeof cert) => {
+      const p = a.privateConfigMap(id);
+      return `/api/v1/namespaces/${p.namespace}/configmaps/${p.name}`;
+    };
+    for (const [self, other] of [
+      [token, cert],
+      [cert, token],
+    ] as const) {
+      const own = await directGet(self.headers, path(self));
+      expect(own.status, self.kind).toBe(200);
+      expect((own.body as { data: { nonce: string; user: string } }).data).toEqual({
+        nonce: a.privateConfigMap(self).nonce,
+        user: self.user,
+      });
+      expect(
+        (await directGet(self.headers, path(other))).status,
+        `${self.kind} reading ${other.kind}'s`,
+      ).toBe(403);
+    }
+    // A token of cluster A is foreign to cluster B.
+    expect((await directGet(b.retarget(token.headers), "/api/v1/namespaces")).status).toBe(401);
+
+    const t0 = Date.now();
+    await running.stop();
+    running = undefined;
+    process.stderr.write(
+      `[kubeconfig e2e] cleanup of 2 clusters: ${((Date.now() - t0) / 1000).toFixed(1)} s\n`,
+    );
+    for (const c of [a, b])
+      expect(await runObjects(adminKubeConfig(c.info), runId), c.name).toEqual({
+        namespaces: 0,
+        csrs: 0,
+        clusterRoles: 0,
+      });
+    // The identities lost their access with the namespaces (401 once the API server's
+    // ServiceAccount cache has seen the deletion, 403 until then).
+    expect([401, 403]).toContain((await directGet(token.headers, identityPath)).status);
+  });
+
+  it("`clusters up --kubeconfig` removes what it created on Ctrl-C", { timeout: 120_000 }, async () => {
+    const out = join(dir, "existing.json");
+    const cli = startCli(
+      [
+        "clusters",
+        "up",
+        "--kubeconfig",
+        kubeconfigFile,
+        "--contexts",
+        "cluster-b",
+        "--count",
+        "1",
+        "--out",
+        out,
+      ],
+      "Ctrl-C removes what this run created",
+    );
+    await cli.ready;
+    const [info] = (JSON.parse(readFileSync(out, "utf8")) as { harness: ClusterInfo[] }).harness;
+    if (!info?.runId) throw new Error("no run id in the clusters file");
+    const kc = adminKubeConfig(info);
+    expect((await runObjects(kc, info.runId)).namespaces).toBe(3);
+    cli.child.kill("SIGINT");
+    expect(await cli.exited).toBe(0);
+    expect(await runObjects(kc, info.runId)).toEqual({ namespaces: 0, csrs: 0, clusterRoles: 0 });
+  });
+});
