@@ -1,5 +1,7 @@
 import { Command, InvalidArgumentError, Option } from "commander";
+import { parseAllowlist } from "./policy/allowlist.js";
 import { DEFAULTS, type ReferenceServerOptions } from "./server.js";
+import { allowedHostsFor } from "./transport/admission.js";
 
 function positiveInt(name: string) {
   return (value: string): number => {
@@ -63,6 +65,58 @@ export function parseCli(argv: readonly string[]): ReferenceServerOptions {
       positiveInt("--max-sessions"),
       DEFAULTS.maxSessions,
     )
+    .option(
+      "--max-header-lines <n>",
+      "most request header lines accepted (beyond: HTTP 431; none is ever dropped unseen)",
+      positiveInt("--max-header-lines"),
+      DEFAULTS.maxHeaderLines,
+    )
+    .option(
+      "--max-value-size <bytes>",
+      "largest value of a cluster header or _meta key (beyond: [invalid-header])",
+      positiveInt("--max-value-size"),
+      DEFAULTS.maxValueSize,
+    )
+    .option(
+      "--max-body-size <bytes>",
+      "largest request body (HTTP; beyond: 413) or message line (stdio)",
+      positiveInt("--max-body-size"),
+      DEFAULTS.maxBodySize,
+    )
+    .option(
+      "--body-timeout <ms>",
+      "time for a request's headers, and then its body, to arrive (beyond: 408)",
+      positiveInt("--body-timeout"),
+      DEFAULTS.bodyTimeoutMs,
+    )
+    .option(
+      "--max-connections <n>",
+      "HTTP connections at once (each may hold up to --max-header-size while its headers arrive)",
+      positiveInt("--max-connections"),
+      DEFAULTS.maxConnections,
+    )
+    .option(
+      "--max-in-flight <n>",
+      "upstream requests in flight in all; more calls wait within their own timeout",
+      positiveInt("--max-in-flight"),
+      DEFAULTS.maxInFlight,
+    )
+    .option(
+      "--max-in-flight-per-server <n>",
+      "upstream requests in flight to one API server (address:port)",
+      positiveInt("--max-in-flight-per-server"),
+      DEFAULTS.maxInFlightPerServer,
+    )
+    .option(
+      "--allowed-hosts <list>",
+      "Host names (or host:port) served besides the loopback names, comma-separated, repeatable; * for any. Default: loopback names when bound to loopback, any Host otherwise",
+      list,
+    )
+    .option(
+      "--allowed-origins <list>",
+      "Origins allowed to call (scheme://host[:port]), comma-separated, repeatable; * for any. Default: none (requests without Origin are always served)",
+      list,
+    )
     .addOption(
       new Option("--log-level <level>", "log level (JSON lines on stderr)")
         .choices(["trace", "debug", "info", "warn", "error", "fatal", "silent"])
@@ -82,11 +136,52 @@ export function parseCli(argv: readonly string[]): ReferenceServerOptions {
     requestTimeout: number;
     maxHeaderSize: number;
     maxSessions: number;
+    maxHeaderLines: number;
+    maxValueSize: number;
+    maxBodySize: number;
+    bodyTimeout: number;
+    maxConnections: number;
+    maxInFlight: number;
+    maxInFlightPerServer: number;
+    allowedHosts?: string[];
+    allowedOrigins?: string[];
     logLevel: string;
   }>();
-  if (o.maxHeaderSize < 65_536) program.error("--max-header-size must be at least 65536 (AH-HDR-9)");
-  if (o.requestTimeout < 1) program.error("--request-timeout must be at least 1 ms");
-  if (o.maxSessions < 1) program.error("--max-sessions must be at least 1");
+  // Every start-up error is a usage error: exit 2, the flag named.
+  const fail = (message: string): never => program.error(message, { exitCode: 2 });
+  if (o.maxHeaderSize < 65_536) fail("--max-header-size must be at least 65536 (AH-HDR-9)");
+  if (o.requestTimeout < 1) fail("--request-timeout must be at least 1 ms");
+  if (o.maxSessions < 1) fail("--max-sessions must be at least 1");
+  if (o.maxHeaderLines < 100) fail("--max-header-lines must be at least 100");
+  if (o.maxValueSize < 65_536)
+    fail("--max-value-size must be at least 65536 (AH-HDR-9: CA bundles are large)");
+  if (o.maxBodySize < 262_144) fail("--max-body-size must be at least 262144");
+  if (o.bodyTimeout < 100) fail("--body-timeout must be at least 100 ms");
+  if (o.maxConnections < 1) fail("--max-connections must be at least 1");
+  if (o.maxInFlight < 1) fail("--max-in-flight must be at least 1");
+  if (o.maxInFlightPerServer < 1) fail("--max-in-flight-per-server must be at least 1");
+  if (o.allowedServers) {
+    try {
+      parseAllowlist(o.allowedServers);
+    } catch (err) {
+      fail(`--allowed-servers: ${(err as Error).message}`);
+    }
+  }
+  for (const [flag, given] of [
+    ["--allowed-hosts", o.allowedHosts],
+    ["--allowed-origins", o.allowedOrigins],
+  ] as const) {
+    if (given && given.length === 0) fail(`${flag} names nothing (leave it out for the default)`);
+  }
+  try {
+    allowedHostsFor(o.host, o.allowedHosts);
+  } catch (err) {
+    fail(`--allowed-hosts: ${(err as Error).message}`);
+  }
+  for (const origin of o.allowedOrigins ?? []) {
+    if (origin !== "*" && !/^[a-z][a-z0-9+.-]*:\/\/[^/?#\s]+$/i.test(origin))
+      fail(`--allowed-origins: not an origin (scheme://host[:port]): ${origin}`);
+  }
   return {
     host: o.host,
     port: o.port,
@@ -98,6 +193,15 @@ export function parseCli(argv: readonly string[]): ReferenceServerOptions {
     requestTimeoutMs: o.requestTimeout,
     maxHeaderSize: o.maxHeaderSize,
     maxSessions: o.maxSessions,
+    maxHeaderLines: o.maxHeaderLines,
+    maxValueSize: o.maxValueSize,
+    maxBodySize: o.maxBodySize,
+    bodyTimeoutMs: o.bodyTimeout,
+    maxConnections: o.maxConnections,
+    maxInFlight: o.maxInFlight,
+    maxInFlightPerServer: o.maxInFlightPerServer,
+    allowedHosts: o.allowedHosts,
+    allowedOrigins: o.allowedOrigins,
     logLevel: o.logLevel,
   };
 }

@@ -3,12 +3,16 @@
 // modules never name a fault: they hand the value they computed to a hook and use what comes
 // back. NO_FAULTS hands everything back unchanged, and the production command line has no way
 // to pass anything else.
+
+import type { Server as NodeServer } from "node:http";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { ToolError } from "./errors/tool-error.js";
+import type { AddressVerdict } from "./policy/address.js";
 import type { ClusterTarget } from "./request/cluster-target.js";
 import type { ClusterHeaderLines } from "./request/raw-headers.js";
 import type { CallSource, RawTuple } from "./request/source.js";
 import type { ReferenceServerOptions } from "./server.js";
+import type { HttpRefusal } from "./transport/admission.js";
 import type { UpstreamClient } from "./upstream/client-pool.js";
 import type { KubeRequest, KubeResponse } from "./upstream/kube-request.js";
 
@@ -58,12 +62,18 @@ export interface HeaderLinesContext {
 export interface Faults {
   /** The server's effective options, once, at creation. */
   settings(options: ReferenceServerOptions): ReferenceServerOptions;
+  /** The Node HTTP server, once, before it listens. */
+  httpServer(server: NodeServer): NodeServer;
+  /** The refusal of an HTTP request before its body is read (header lines, Host, Origin), or undefined. */
+  admission(refusal: HttpRefusal | undefined, rawHeaders: readonly string[]): HttpRefusal | undefined;
   /** The refusal text of an `initialize` POST (production: none, AH-LIFE-1). */
   initialize(refusal: string | undefined, lines: ClusterHeaderLines): string | undefined;
   /** The cluster header lines the calls of one POST see (production: that POST's own). */
   callHeaderLines(lines: ClusterHeaderLines, context: HeaderLinesContext): ClusterHeaderLines;
   selectTuple(select: SelectTuple): SelectTuple;
   validateTuple(validate: ValidateTuple): ValidateTuple;
+  /** Why an address is refused before connecting (AH-NET-2), or undefined. */
+  addressVerdict(verdict: AddressVerdict, address: string): AddressVerdict;
   /** The key under which a tuple's connections are reused (AH-CONN-1). */
   poolKey(key: string, target: ClusterTarget): string;
   tlsOptions(options: UpstreamTls, target: ClusterTarget): UpstreamTls;
@@ -82,10 +92,13 @@ const same = <T>(value: T): T => value;
 
 export const NO_FAULTS: Faults = Object.freeze({
   settings: same,
+  httpServer: same,
+  admission: same,
   initialize: same,
   callHeaderLines: same,
   selectTuple: same,
   validateTuple: same,
+  addressVerdict: same,
   poolKey: same,
   tlsOptions: same,
   authorization: same,

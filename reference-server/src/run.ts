@@ -5,7 +5,8 @@ export async function run(options: ReferenceServerOptions): Promise<void> {
   const server = createReferenceServer(options);
   const where = await server.listen();
   if (!options.stdio) process.stdout.write(`listening on ${where}\n`);
-  server.logger.info({ where, stateless: !!options.stateless }, "started");
+  const allowlist = options.allowedServers ?? "off: any server except always-refused addresses";
+  server.logger.info({ where, stateless: !!options.stateless, allowlist }, "started");
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

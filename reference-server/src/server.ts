@@ -3,6 +3,7 @@ import { createCallDeps } from "./call/call-deps.js";
 import { type Faults, NO_FAULTS } from "./faults.js";
 import { createLogger, type Logger } from "./log/logger.js";
 import { NetworkPolicy, type Resolver } from "./policy/network-policy.js";
+import { allowedHostsFor, allowedOriginsFor } from "./transport/admission.js";
 import { HttpFrontend } from "./transport/http.js";
 import { serveStdio } from "./transport/stdio.js";
 import { ClientPool } from "./upstream/client-pool.js";
@@ -21,6 +22,26 @@ export interface ReferenceServerOptions {
   requestTimeoutMs?: number;
   /** Total request header bytes accepted, default 256 KiB. */
   maxHeaderSize?: number;
+  /** Largest request body (HTTP) or message line (stdio), default 1 MiB. */
+  maxBodySize?: number;
+  /** Time for a request's headers, and then its body, to arrive, default 10 000 ms. */
+  bodyTimeoutMs?: number;
+  /** Bytes all unfinished request bodies may hold together, default 64 MiB. */
+  maxPendingBodyBytes?: number;
+  /** HTTP connections at once, default 1 000. */
+  maxConnections?: number;
+  /** Upstream requests in flight in all, default 512; more calls wait within their deadline. */
+  maxInFlight?: number;
+  /** Upstream requests in flight to one API server endpoint (address:port), default 128. */
+  maxInFlightPerServer?: number;
+  /** Largest value of any cluster header or `_meta` key, default 128 KiB. */
+  maxValueSize?: number;
+  /** More header lines than this are refused with 431, default 1 000. */
+  maxHeaderLines?: number;
+  /** Host names (or host:port) served besides the loopback names; "*" for any. */
+  allowedHosts?: readonly string[];
+  /** Origins allowed to call (a request without Origin always may); "*" for any. */
+  allowedOrigins?: readonly string[];
   /** Stateful sessions kept at once, default 10 000; beyond, the least recently used idle one ends. */
   maxSessions?: number;
   /** How long close() lets calls in flight finish, default 5 000 ms. */
@@ -49,6 +70,14 @@ export const DEFAULTS = {
   port: 8085,
   requestTimeoutMs: 10_000,
   maxHeaderSize: 256 * 1024,
+  maxBodySize: 1024 * 1024,
+  bodyTimeoutMs: 10_000,
+  maxPendingBodyBytes: 64 * 1024 * 1024,
+  maxConnections: 1000,
+  maxInFlight: 512,
+  maxInFlightPerServer: 128,
+  maxHeaderLines: 1000,
+  maxValueSize: 128 * 1024,
   maxSessions: 10_000,
   closeGraceMs: 5_000,
   poolMaxEntries: 64,
@@ -67,12 +96,15 @@ export function createReferenceServer(given: ReferenceServerOptions = {}): Refer
     faults,
   });
   const deps = createCallDeps({
-    policy: new NetworkPolicy({ allowedServers: options.allowedServers, resolver: options.resolver }),
+    policy: new NetworkPolicy({ allowedServers: options.allowedServers, resolver: options.resolver, faults }),
     pool,
     logger,
     requestTimeoutMs: options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs,
     allowPlainHttp: options.allowPlainHttp ?? false,
     allowInsecureTls: options.allowInsecureTls ?? false,
+    maxValueBytes: options.maxValueSize ?? DEFAULTS.maxValueSize,
+    maxInFlight: options.maxInFlight ?? DEFAULTS.maxInFlight,
+    maxInFlightPerServer: options.maxInFlightPerServer ?? DEFAULTS.maxInFlightPerServer,
     faults,
   });
 
@@ -83,7 +115,7 @@ export function createReferenceServer(given: ReferenceServerOptions = {}): Refer
       pool,
       url: undefined,
       async listen() {
-        stdio = await serveStdio(deps);
+        stdio = await serveStdio(deps, options.maxBodySize ?? DEFAULTS.maxBodySize);
         return "stdio";
       },
       async close() {
@@ -98,6 +130,15 @@ export function createReferenceServer(given: ReferenceServerOptions = {}): Refer
     port: options.port ?? DEFAULTS.port,
     stateless: options.stateless ?? false,
     maxHeaderSize: options.maxHeaderSize ?? DEFAULTS.maxHeaderSize,
+    maxBodySize: options.maxBodySize ?? DEFAULTS.maxBodySize,
+    bodyTimeoutMs: options.bodyTimeoutMs ?? DEFAULTS.bodyTimeoutMs,
+    maxPendingBodyBytes: options.maxPendingBodyBytes ?? DEFAULTS.maxPendingBodyBytes,
+    maxConnections: options.maxConnections ?? DEFAULTS.maxConnections,
+    admission: {
+      maxHeaderLines: options.maxHeaderLines ?? DEFAULTS.maxHeaderLines,
+      hosts: allowedHostsFor(options.host ?? DEFAULTS.host, options.allowedHosts),
+      origins: allowedOriginsFor(options.allowedOrigins),
+    },
     maxSessions: options.maxSessions ?? DEFAULTS.maxSessions,
     closeGraceMs: options.closeGraceMs ?? DEFAULTS.closeGraceMs,
     deps,

@@ -4,6 +4,7 @@ import type { NetworkPolicy } from "../policy/network-policy.js";
 import { selectRawTuple } from "../request/source.js";
 import { type ValidationOptions, validateTuple } from "../request/validate.js";
 import type { ClientPool } from "../upstream/client-pool.js";
+import { InFlightLimit } from "../upstream/in-flight.js";
 import type { CallDeps } from "./run-call.js";
 
 export interface CallDepsOptions extends ValidationOptions {
@@ -11,6 +12,8 @@ export interface CallDepsOptions extends ValidationOptions {
   readonly pool: ClientPool;
   readonly logger: Logger;
   readonly requestTimeoutMs: number;
+  readonly maxInFlight: number;
+  readonly maxInFlightPerServer: number;
   readonly faults?: Faults;
 }
 
@@ -20,10 +23,13 @@ export function createCallDeps(o: CallDepsOptions): CallDeps {
   const validation: ValidationOptions = {
     allowPlainHttp: o.allowPlainHttp,
     allowInsecureTls: o.allowInsecureTls,
+    maxValueBytes: o.maxValueBytes,
+    screenServer: (server) => o.policy.screen(server),
   };
   return {
     policy: o.policy,
     pool: o.pool,
+    inFlight: new InFlightLimit(o.maxInFlight, o.maxInFlightPerServer),
     logger: o.logger,
     requestTimeoutMs: o.requestTimeoutMs,
     selectTuple: faults.selectTuple(selectRawTuple),

@@ -1,23 +1,26 @@
 import { randomUUID } from "node:crypto";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { scrub } from "../errors/scrub.js";
+import { scrubSecrets } from "../errors/scrub.js";
 import { isToolError, ToolError } from "../errors/tool-error.js";
 import { mapStatus, mapTransportError } from "../errors/upstream-errors.js";
 import type { Faults, SelectTuple, ValidateTuple } from "../faults.js";
 import { callLogger, type Logger } from "../log/logger.js";
 import { originLine, originOf } from "../origin/origin.js";
-import type { NetworkPolicy } from "../policy/network-policy.js";
+import type { Destination, NetworkPolicy } from "../policy/network-policy.js";
 import { type ClusterTarget, secretsOf } from "../request/cluster-target.js";
 import type { ClusterHeaderLines } from "../request/raw-headers.js";
 import type { CallSource } from "../request/source.js";
 import type { KubeCall, ToolDefinition } from "../tools/tool.js";
 import type { ClientPool } from "../upstream/client-pool.js";
+import type { InFlightLimit } from "../upstream/in-flight.js";
 import { kubeRequest } from "../upstream/kube-request.js";
 import { ERROR_CODE } from "../wire/constants.js";
 
 export interface CallDeps {
   readonly policy: NetworkPolicy;
   readonly pool: ClientPool;
+  /** Upstream requests in flight, in all and per API server endpoint. */
+  readonly inFlight: InFlightLimit;
   readonly logger: Logger;
   /** Deadline of a call's upstream work; Infinity means none. */
   readonly requestTimeoutMs: number;
@@ -31,6 +34,8 @@ export interface CallInput {
   readonly tool: ToolDefinition;
   readonly args: unknown;
   readonly meta: Record<string, unknown> | undefined;
+  /** A `_meta` key the JSON text of the request held twice. */
+  readonly metaDuplicateKey?: string | undefined;
   /** Cluster header lines of the HTTP request that carried this call; undefined over stdio. */
   readonly headerLines: ClusterHeaderLines | undefined;
   readonly requestId: string | number | undefined;
@@ -68,7 +73,7 @@ export async function runCall(input: CallInput, deps: CallDeps): Promise<CallToo
             `the answer of ${target?.server.host} could not be processed.`,
           );
       outcome = error.code;
-      const text = scrub(error.text, secretsOf(target));
+      const text = scrubSecrets(error.text, secretsOf(target));
       result = { isError: true, content: [{ type: "text", text }] };
     }
     return deps.faults.result(result, { tool: input.tool.name, target, error });
@@ -111,7 +116,11 @@ async function serve(target: ClusterTarget, input: CallInput, deps: CallDeps): P
 }
 
 async function resolveTarget(input: CallInput, deps: CallDeps): Promise<ClusterTarget> {
-  const source: CallSource = { meta: input.meta, headerLines: input.headerLines };
+  const source: CallSource = {
+    meta: input.meta,
+    headerLines: input.headerLines,
+    metaDuplicateKey: input.metaDuplicateKey,
+  };
   return deps.validateTuple(await deps.selectTuple(source), source);
 }
 
@@ -143,6 +152,7 @@ function upstreamCaller(
     if (signal.aborted) throw mapTransportError(signal.reason, host, deps.requestTimeoutMs, secrets);
     destination ??= deps.policy.check(target.server);
     const dest = destination instanceof Promise ? await withSignal(destination, signal) : destination;
+    const slot = await inFlightSlot(deps, dest, host, signal);
     const { client, release } = deps.pool.acquire(target);
     try {
       const res = await kubeRequest(client, dest, req, signal, deps.faults);
@@ -153,6 +163,7 @@ function upstreamCaller(
       throw mapTransportError(err, host, deps.requestTimeoutMs, secrets);
     } finally {
       release();
+      slot();
     }
   };
   return {
@@ -162,6 +173,27 @@ function upstreamCaller(
       cancelled?.removeEventListener("abort", onCancel);
     },
   };
+}
+
+/** A slot for one upstream request; waiting for one counts against the call's deadline. */
+async function inFlightSlot(
+  deps: CallDeps,
+  dest: Destination,
+  host: string,
+  signal: AbortSignal,
+): Promise<() => void> {
+  const slot = deps.inFlight.acquire(`${dest.address}:${dest.port}`, signal);
+  if (typeof slot === "function") return slot;
+  try {
+    return await slot;
+  } catch (err) {
+    if ((err as Error)?.name !== "TimeoutError")
+      throw mapTransportError(err, host, deps.requestTimeoutMs, []);
+    throw new ToolError(
+      ERROR_CODE.timeout,
+      `no upstream connection became free within ${deps.requestTimeoutMs} ms: ${deps.inFlight.maxPerKey} requests to ${host}, or ${deps.inFlight.maxTotal} in all, are in flight.`,
+    );
+  }
 }
 
 function withSignal<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {

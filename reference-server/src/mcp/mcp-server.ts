@@ -18,6 +18,8 @@ import { isObject } from "../transport/jsonrpc.js";
 export const CLUSTER_HEADER_LINES = "authHeadersClusterLines";
 /** Key of the JSON-RPC id the client gave (transports may renumber requests), for log lines. */
 export const CLIENT_REQUEST_ID = "authHeadersClientRequestId";
+/** Key of a `_meta` key the request's JSON text held twice (see request/meta-duplicates.ts). */
+export const META_DUPLICATE_KEY = "authHeadersMetaDuplicate";
 
 const READ_ONLY = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true };
 
@@ -52,11 +54,13 @@ export function createMcpServer(deps: CallDeps): Server {
     }
     const headerLines = extra.authInfo?.extra?.[CLUSTER_HEADER_LINES] as ClusterHeaderLines | undefined;
     const clientRequestId = extra.authInfo?.extra?.[CLIENT_REQUEST_ID] as string | number | undefined;
+    const metaDuplicateKey = extra.authInfo?.extra?.[META_DUPLICATE_KEY] as string | undefined;
     return runCall(
       {
         tool,
         args: params.arguments,
         meta: params._meta,
+        metaDuplicateKey,
         headerLines,
         requestId: clientRequestId ?? extra.requestId,
         sessionId: extra.sessionId,

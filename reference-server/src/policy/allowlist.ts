@@ -8,16 +8,23 @@ export interface Allowlist {
   readonly hasCidrs: boolean;
 }
 
+/**
+ * An empty list is an error, not "no allowlist": `--allowed-servers ""` (or `" , "`) written
+ * to restrict the server must not leave it open to every server.
+ */
 export function parseAllowlist(entries: readonly string[]): Allowlist {
   const hosts: Array<{ host: string; port: number | undefined }> = [];
   const cidrs = new BlockList();
   let hasCidrs = false;
-  for (const raw of entries.map((e) => e.trim()).filter(Boolean)) {
+  const given = entries.map((e) => e.trim()).filter(Boolean);
+  if (given.length === 0) throw new Error("the allowlist names no server");
+  for (const raw of given) {
     if (raw.includes("/")) {
       const [base = "", bits = ""] = raw.split("/");
       const { address, family } = normalizeAddress(base);
       const prefix = Number(bits);
-      if (isIP(address) === 0 || !Number.isInteger(prefix))
+      const bitsMax = family === "ipv6" ? 128 : 32;
+      if (isIP(address) === 0 || bits === "" || !Number.isInteger(prefix) || prefix < 0 || prefix > bitsMax)
         throw new Error(`invalid CIDR in allowlist: ${raw}`);
       cidrs.addSubnet(address, prefix, family);
       hasCidrs = true;

@@ -1,8 +1,9 @@
 import { Resolver as DnsResolver, lookup } from "node:dns/promises";
 import { isIP } from "node:net";
 import { ToolError } from "../errors/tool-error.js";
+import { type Faults, NO_FAULTS } from "../faults.js";
 import { ERROR_CODE } from "../wire/constants.js";
-import { isAlwaysRefused, normalizeAddress } from "./address.js";
+import { type AddressVerdict, normalizeAddress, refusedReason } from "./address.js";
 import { type Allowlist, allowlistPermits, parseAllowlist } from "./allowlist.js";
 
 export type Resolver = (hostname: string) => Promise<string[]>;
@@ -10,6 +11,7 @@ export type Resolver = (hostname: string) => Promise<string[]>;
 export interface NetworkPolicyOptions {
   readonly allowedServers: readonly string[] | undefined;
   readonly resolver?: Resolver;
+  readonly faults?: Faults;
 }
 
 /** Where a call may connect: the address checked here is the one dialled (no second DNS answer). */
@@ -47,10 +49,31 @@ async function hostsLookup(hostname: string): Promise<string[]> {
 export class NetworkPolicy {
   private readonly allowlist: Allowlist | undefined;
   private readonly resolver: Resolver;
+  private readonly faults: Faults;
 
   constructor(options: NetworkPolicyOptions) {
-    this.allowlist = options.allowedServers?.length ? parseAllowlist(options.allowedServers) : undefined;
+    // undefined means no allowlist; an empty list is refused by parseAllowlist.
+    try {
+      this.allowlist = options.allowedServers ? parseAllowlist(options.allowedServers) : undefined;
+    } catch (err) {
+      throw new Error(`allowedServers: ${(err as Error).message}`);
+    }
     this.resolver = options.resolver ?? systemResolver;
+    this.faults = options.faults ?? NO_FAULTS;
+  }
+
+  /**
+   * The refusals that need no DNS: an always-refused IP literal, a server the allowlist cannot
+   * match by name (or, for an IP literal, by CIDR). Throws a ToolError; check() still decides.
+   */
+  screen(server: URL): void {
+    const hostname = server.hostname.replace(/^\[|\]$/g, "");
+    const literal = this.refused(hostname);
+    if (literal) throw refusedAddress(server, literal);
+    if (!this.allowlist || (this.allowlist.hasCidrs && !isIP(hostname))) return;
+    const port = server.port ? Number(server.port) : server.protocol === "http:" ? 80 : 443;
+    const addresses = this.allowlist.hasCidrs ? [hostname] : [];
+    if (!allowlistPermits(this.allowlist, hostname, port, addresses)) throw notAllowed(server);
   }
 
   /**
@@ -61,13 +84,18 @@ export class NetworkPolicy {
   check(server: URL): Destination | Promise<Destination> {
     const hostname = server.hostname.replace(/^\[|\]$/g, "");
     const port = server.port ? Number(server.port) : server.protocol === "http:" ? 80 : 443;
-    if (isAlwaysRefused(hostname)) throw refusedAddress(server);
+    const literal = this.refused(hostname);
+    if (literal) throw refusedAddress(server, literal);
 
     if (this.allowlist && !this.allowlist.hasCidrs) {
       if (!allowlistPermits(this.allowlist, hostname, port, [])) throw notAllowed(server);
     }
     if (isIP(hostname)) return this.decide(server, hostname, port, [hostname]);
     return this.resolve(hostname).then((addresses) => this.decide(server, hostname, port, addresses));
+  }
+
+  private refused(address: string): AddressVerdict {
+    return this.faults.addressVerdict(refusedReason(address), address);
   }
 
   private async resolve(hostname: string): Promise<string[]> {
@@ -84,7 +112,10 @@ export class NetworkPolicy {
   }
 
   private decide(server: URL, hostname: string, port: number, addresses: string[]): Destination {
-    if (addresses.some(isAlwaysRefused)) throw refusedAddress(server);
+    for (const a of addresses) {
+      const why = this.refused(a);
+      if (why) throw refusedAddress(server, why);
+    }
     if (this.allowlist) {
       if (!allowlistPermits(this.allowlist, hostname, port, addresses)) throw notAllowed(server);
     }
@@ -100,9 +131,9 @@ function notAllowed(server: URL): ToolError {
   );
 }
 
-function refusedAddress(server: URL): ToolError {
+function refusedAddress(server: URL, why: NonNullable<AddressVerdict>): ToolError {
   return new ToolError(
     ERROR_CODE.serverNotAllowed,
-    `the API server "${server.host}" is or resolves to a link-local or unspecified address, which is always refused (AH-NET-2).`,
+    `the API server "${server.host}" is or resolves to a ${why} address, which is always refused (AH-NET-2).`,
   );
 }

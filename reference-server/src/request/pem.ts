@@ -1,7 +1,8 @@
 import { createHash, createPrivateKey, type KeyObject, X509Certificate } from "node:crypto";
 
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
-const CERT_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
+const BEGIN = "-----BEGIN CERTIFICATE-----";
+const END = "-----END CERTIFICATE-----";
 
 /** Strict base64: Buffer.from silently skips garbage, so check the alphabet first. */
 export function decodeBase64(value: string): string | undefined {
@@ -10,19 +11,24 @@ export function decodeBase64(value: string): string | undefined {
   return Buffer.from(compact, "base64").toString("utf8");
 }
 
-/** Every PEM certificate of a bundle, or undefined if any block does not parse. */
+/**
+ * Every PEM certificate of a bundle, or undefined if any block does not parse or never ends.
+ * One forward scan: a lazy regex (BEGIN[\s\S]+?END) restarts at every BEGIN and runs to the end
+ * of the text when no END follows, which made 26,000 BEGIN lines cost seconds.
+ */
 export function parseCertificates(pem: string): X509Certificate[] | undefined {
-  const blocks = pem.match(CERT_BLOCK);
-  if (!blocks || blocks.length === 0) return undefined;
   const certs: X509Certificate[] = [];
-  for (const block of blocks) {
+  for (let at = pem.indexOf(BEGIN); at >= 0; at = pem.indexOf(BEGIN, at)) {
+    const end = pem.indexOf(END, at + BEGIN.length);
+    if (end < 0) return undefined;
     try {
-      certs.push(new X509Certificate(block));
+      certs.push(new X509Certificate(pem.slice(at, end + END.length)));
     } catch {
       return undefined;
     }
+    at = end + END.length;
   }
-  return certs;
+  return certs.length > 0 ? certs : undefined;
 }
 
 export function parsePrivateKey(pem: string): KeyObject | undefined {

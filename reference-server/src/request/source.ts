@@ -1,5 +1,6 @@
 import { ToolError } from "../errors/tool-error.js";
 import { ERROR_CODE, HEADER_NAMES, type HeaderName, META_PREFIX } from "../wire/constants.js";
+import { asciiLowerCase } from "./ascii-case.js";
 import type { ClusterHeaderLines } from "./raw-headers.js";
 
 /** One value per field, already proven single and string-typed. */
@@ -13,13 +14,15 @@ export interface CallSource {
   readonly meta: Record<string, unknown> | undefined;
   /** Cluster header lines of the HTTP request that carried the call; undefined over stdio. */
   readonly headerLines: ClusterHeaderLines | undefined;
+  /** A `_meta` key the JSON text held twice, which JSON.parse resolved silently (meta-duplicates.ts). */
+  readonly metaDuplicateKey?: string | undefined;
 }
 
 const KNOWN = new Set<string>(HEADER_NAMES);
 
 export function metaIsSource(meta: Record<string, unknown> | undefined): boolean {
   if (!meta) return false;
-  return Object.keys(meta).some((k) => k.toLowerCase().startsWith(META_PREFIX));
+  return Object.keys(meta).some((k) => asciiLowerCase(k).startsWith(META_PREFIX));
 }
 
 /**
@@ -27,6 +30,14 @@ export function metaIsSource(meta: Record<string, unknown> | undefined): boolean
  * otherwise the headers of this very HTTP request. The two are never merged.
  */
 export function selectRawTuple(call: CallSource): RawTuple {
+  if (call.metaDuplicateKey !== undefined) {
+    throw new ToolError(
+      ERROR_CODE.invalidHeader,
+      call.metaDuplicateKey === "_meta"
+        ? `"_meta" occurs more than once in the call's params; it must occur at most once (AH-HDR-8).`
+        : `_meta key "${call.metaDuplicateKey}" occurs more than once in the request's JSON; each key must occur at most once (AH-HDR-8).`,
+    );
+  }
   if (call.meta && metaIsSource(call.meta)) return fromMetaObject(call.meta);
   return fromHeaderLines(call.headerLines ?? new Map());
 }
@@ -34,7 +45,7 @@ export function selectRawTuple(call: CallSource): RawTuple {
 export function fromMetaObject(meta: Record<string, unknown>): RawTuple {
   const fields = new Map<HeaderName, string>();
   for (const [rawKey, value] of Object.entries(meta)) {
-    const key = rawKey.toLowerCase();
+    const key = asciiLowerCase(rawKey);
     if (!KNOWN.has(key)) continue;
     const name = key as HeaderName;
     if (typeof value !== "string") {

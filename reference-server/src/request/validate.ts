@@ -8,6 +8,13 @@ import type { RawTuple } from "./source.js";
 export interface ValidationOptions {
   readonly allowPlainHttp: boolean;
   readonly allowInsecureTls: boolean;
+  /** Largest value (UTF-8 bytes) of any field, headers and `_meta` alike. */
+  readonly maxValueBytes: number;
+  /**
+   * Refusals of the server that need no DNS (allowlist, always-refused literals), made before
+   * the CA and credentials are parsed: the cheap refusal comes before the expensive work.
+   */
+  readonly screenServer?: (server: URL) => void;
 }
 
 const missing = (name: HeaderName, why: string) =>
@@ -18,8 +25,18 @@ const invalid = (name: HeaderName, why: string) =>
 /** AH-HDR-*: turn one call's raw fields into a target, or throw a ToolError naming the field. */
 export function validateTuple(raw: RawTuple, options: ValidationOptions): ClusterTarget {
   const f = raw.fields;
-  for (const [name, value] of f) if (value.trim() === "") throw invalid(name, "the value is empty.");
+  for (const [name, value] of f) {
+    if (value.trim() === "") throw invalid(name, "the value is empty.");
+    // Characters first: a UTF-8 byte count walks the whole string.
+    if (value.length > options.maxValueBytes || Buffer.byteLength(value) > options.maxValueBytes) {
+      throw invalid(
+        name,
+        `the value is longer than ${options.maxValueBytes} bytes, the most this server accepts (AH-HDR-9).`,
+      );
+    }
+  }
   const server = validateServer(f.get(HEADER.server), options);
+  options.screenServer?.(server);
   const insecure = validateInsecure(f.get(HEADER.insecureSkipTlsVerify), options);
   const caText = f.get(HEADER.certificateAuthorityData);
 
@@ -116,8 +133,6 @@ function validateInsecure(value: string | undefined, options: ValidationOptions)
   return value === "true";
 }
 
-const TOKEN = /^[\x21-\x7e]+$/;
-
 function validateAuth(f: ReadonlyMap<HeaderName, string>): TokenAuth | CertAuth {
   const authz = f.get(HEADER.authorization);
   const cert = f.get(HEADER.clientCertificateData);
@@ -166,28 +181,29 @@ function validateAuth(f: ReadonlyMap<HeaderName, string>): TokenAuth | CertAuth 
   return { kind: "cert", certPem, keyPem };
 }
 
-/** AH-HDR-6: "Bearer <token>" (scheme case-insensitive) or a bare token; nothing else. */
+/** RFC 6750 b64token (token68): what a bearer token may be made of. */
+const TOKEN68 = /^[A-Za-z0-9\-._~+/]+=*$/;
+const BEARER_SP = /^bearer /i;
+const OTHER_SCHEME = /^[A-Za-z][\x21-\x7e]* /;
+
+/**
+ * AH-HDR-6: "Bearer" (any case) + exactly one ASCII space + a token68, or a bare token68.
+ * Splitting on \s would also split on NBSP, U+2028, a BOM or a tab, so a value that
+ * looks different to every intermediary would pass as a Bearer token.
+ */
 function parseAuthorization(value: string): string {
-  const parts = value.trim().split(/\s+/);
-  if (parts.length === 1) {
-    const token = parts[0] ?? "";
-    if (/^bearer$/i.test(token))
-      throw invalid(HEADER.authorization, '"Bearer" needs a token after it (AH-HDR-6).');
-    if (!TOKEN.test(token))
-      throw invalid(HEADER.authorization, "the token has characters not allowed (AH-HDR-6).");
-    return token;
-  }
-  if (parts.length === 2 && /^bearer$/i.test(parts[0] ?? "")) {
-    const token = parts[1] ?? "";
-    if (!TOKEN.test(token))
-      throw invalid(HEADER.authorization, "the token has characters not allowed (AH-HDR-6).");
-    return token;
-  }
-  if (parts.length === 2) {
+  if (/^bearer$/i.test(value))
+    throw invalid(HEADER.authorization, '"Bearer" needs a token after it (AH-HDR-6).');
+  if (BEARER_SP.test(value)) {
+    const token = value.slice("Bearer ".length);
+    if (TOKEN68.test(token)) return token;
+  } else if (TOKEN68.test(value)) {
+    return value;
+  } else if (OTHER_SCHEME.test(value) && !/^bearer/i.test(value)) {
     throw invalid(HEADER.authorization, "only the Bearer scheme (or a bare token) is accepted (AH-HDR-6).");
   }
   throw invalid(
     HEADER.authorization,
-    'must be "Bearer <token>" or a bare token, one word after the scheme (AH-HDR-6).',
+    'must be "Bearer <token>" with exactly one space, or a bare token; a token is made of A-Z a-z 0-9 - . _ ~ + / and may end in = (RFC 6750) (AH-HDR-6).',
   );
 }

@@ -9,32 +9,90 @@ export class BodyError extends Error {
   }
 }
 
+/**
+ * Bytes of unfinished request bodies held by all connections together: without it, many
+ * connections that each send most of a body and stall hold the sum until they are dropped.
+ */
+export class BodyBudget {
+  private held = 0;
+
+  constructor(readonly maxBytes: number) {}
+
+  get bytes(): number {
+    return this.held;
+  }
+
+  take(n: number): boolean {
+    if (this.held + n > this.maxBytes) return false;
+    this.held += n;
+    return true;
+  }
+
+  give(n: number): void {
+    this.held -= n;
+  }
+}
+
+export interface BodyLimits {
+  /** Largest body; beyond, 413. */
+  readonly maxBytes: number;
+  /** Time for the whole body to arrive; beyond, 408. */
+  readonly timeoutMs: number;
+  /** Shared by all requests; when it is spent, 503. */
+  readonly budget: BodyBudget;
+}
+
+/** A parsed body and its text (for checks JSON.parse cannot make, see meta-duplicates.ts). */
+export interface JsonBody {
+  readonly value: unknown;
+  readonly text: string;
+}
+
 /** Events rather than `for await`: the async iterator cost more than the JSON parse per POST. */
-export function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
+export function readJsonBody(req: IncomingMessage, limits: BodyLimits): Promise<JsonBody> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    let settled = false;
+    const settle = (error: Error | undefined, body?: JsonBody) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      req.off("data", onData);
+      limits.budget.give(size);
+      chunks.length = 0;
+      if (error) reject(error);
+      else resolve(body as JsonBody);
+    };
+    const timer = setTimeout(
+      () =>
+        settle(new BodyError(408, `Request Timeout: the body did not arrive within ${limits.timeoutMs} ms`)),
+      limits.timeoutMs,
+    );
     const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        req.off("data", onData);
-        req.resume(); // drain the rest so the connection can answer 413
-        reject(new BodyError(413, "request body too large"));
-        return;
+      if (size + chunk.length > limits.maxBytes) {
+        settle(new BodyError(413, "request body too large"));
+      } else if (!limits.budget.take(chunk.length)) {
+        settle(new BodyError(503, "Service Unavailable: too many request bodies are arriving at once"));
+      } else {
+        size += chunk.length;
+        chunks.push(chunk);
       }
-      chunks.push(chunk);
     };
     req.on("data", onData);
-    req.once("error", reject);
+    req.once("error", (err) => settle(err));
+    req.once("close", () => settle(new BodyError(400, "the request ended before its body")));
     req.once("end", () => {
-      if (size > limit) return;
+      if (settled) return;
       const text =
         chunks.length === 1 ? (chunks[0] as Buffer).toString("utf8") : Buffer.concat(chunks).toString("utf8");
+      let value: unknown;
       try {
-        resolve(JSON.parse(text));
+        value = JSON.parse(text);
       } catch {
-        reject(new BodyError(400, "Parse error: body is not JSON"));
+        return settle(new BodyError(400, "Parse error: body is not JSON"));
       }
+      settle(undefined, { value, text });
     });
   });
 }

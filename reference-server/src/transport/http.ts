@@ -15,10 +15,17 @@ import {
   SUPPORTED_PROTOCOL_VERSIONS,
 } from "@modelcontextprotocol/sdk/types.js";
 import type { CallDeps } from "../call/run-call.js";
-import { CLIENT_REQUEST_ID, CLUSTER_HEADER_LINES, createMcpServer } from "../mcp/mcp-server.js";
+import {
+  CLIENT_REQUEST_ID,
+  CLUSTER_HEADER_LINES,
+  createMcpServer,
+  META_DUPLICATE_KEY,
+} from "../mcp/mcp-server.js";
 import { sdkRequestRouter } from "../mcp/request-router.js";
+import { duplicateMetaKeys } from "../request/meta-duplicates.js";
 import { type ClusterHeaderLines, clusterHeaderLines } from "../request/raw-headers.js";
-import { BodyError, readJsonBody } from "./body.js";
+import { type AdmissionOptions, admission } from "./admission.js";
+import { BodyBudget, BodyError, readJsonBody } from "./body.js";
 import { classify, type Incoming } from "./jsonrpc.js";
 import { PostTransport } from "./post-transport.js";
 
@@ -27,6 +34,13 @@ export interface HttpFrontendOptions {
   readonly port: number;
   readonly stateless: boolean;
   readonly maxHeaderSize: number;
+  readonly maxBodySize: number;
+  readonly bodyTimeoutMs: number;
+  /** Bytes all unfinished bodies may hold together. */
+  readonly maxPendingBodyBytes: number;
+  /** Connections at once; each may hold up to maxHeaderSize of headers while they arrive. */
+  readonly maxConnections: number;
+  readonly admission: AdmissionOptions;
   readonly maxSessions: number;
   readonly closeGraceMs: number;
   readonly deps: CallDeps;
@@ -44,7 +58,6 @@ interface Session {
   lastSeen: number;
 }
 
-const MAX_BODY = 8 * 1024 * 1024;
 /** As the SDK's own transport. */
 const MAX_BATCH = 100;
 const MCP_PATH = "/mcp";
@@ -68,8 +81,10 @@ export class HttpFrontend {
   private onIdle: (() => void) | undefined;
   private boundUrl: string | undefined;
   private readonly sweeper: NodeJS.Timeout;
+  private readonly bodyBudget: BodyBudget;
 
   constructor(private readonly options: HttpFrontendOptions) {
+    this.bodyBudget = new BodyBudget(options.maxPendingBodyBytes);
     // CA bundles in headers are large: AH-HDR-9 needs ≥64 KiB; beyond the limit Node answers 431.
     this.http = createServer({ maxHeaderSize: options.maxHeaderSize }, (req, res) => {
       this.route(req, res).catch((err) => {
@@ -78,6 +93,15 @@ export class HttpFrontend {
         else res.end();
       });
     });
+    // Node's default keeps 2,000 name/value entries (about 1,000 lines) and drops the rest
+    // unseen: a tuple hidden behind padding would escape the duplicate check (AH-HDR-8). Every
+    // line is kept and counted instead (admission.ts); maxHeaderSize still bounds the total.
+    this.http.maxHeadersCount = 0;
+    this.http.maxConnections = options.maxConnections;
+    // Headers get as long as a body; Node's own request timeout stays a backstop behind ours.
+    this.http.headersTimeout = options.bodyTimeoutMs;
+    this.http.requestTimeout = 2 * options.bodyTimeoutMs + 5_000;
+    options.deps.faults.httpServer(this.http);
     this.sweeper = setInterval(() => this.sweepSessions(), 60_000);
     this.sweeper.unref();
   }
@@ -159,6 +183,11 @@ export class HttpFrontend {
     if (path === "/healthz") return text(res, 200, "ok");
     if (path === "/readyz") return this.closing ? text(res, 503, "closing") : text(res, 200, "ready");
     if (path !== MCP_PATH) return text(res, 404, "not found");
+    const refusal = this.options.deps.faults.admission(
+      admission(req.rawHeaders, this.options.admission),
+      req.rawHeaders,
+    );
+    if (refusal) return jsonRpcError(res, refusal.status, -32000, refusal.message);
     if (this.closing) return jsonRpcError(res, 503, -32000, "Server is shutting down");
     if (req.method === "POST")
       return this.options.stateless ? this.postStateless(req, res) : this.postStateful(req, res);
@@ -300,11 +329,25 @@ export class HttpFrontend {
       return undefined;
     }
     let body: unknown;
+    let duplicates: ReadonlyMap<number, string> | undefined;
     try {
-      body = await readJsonBody(req, MAX_BODY);
+      const read = await readJsonBody(req, {
+        maxBytes: this.options.maxBodySize,
+        timeoutMs: this.options.bodyTimeoutMs,
+        budget: this.bodyBudget,
+      });
+      body = read.value;
+      duplicates = duplicateMetaKeys(read.text);
     } catch (err) {
       if (!(err instanceof BodyError)) throw err;
-      jsonRpcError(res, err.status, err.status === 413 ? -32000 : -32700, err.message);
+      if (err.status === 400) {
+        jsonRpcError(res, 400, -32700, err.message);
+        return undefined;
+      }
+      // The rest of the body is not read: the connection ends with the answer.
+      res.setHeader("connection", "close");
+      res.once("finish", () => setTimeout(() => req.socket.destroy(), 1000).unref());
+      jsonRpcError(res, err.status, -32000, err.message);
       return undefined;
     }
     const raw = Array.isArray(body) ? body : [body];
@@ -313,13 +356,14 @@ export class HttpFrontend {
       return undefined;
     }
     const messages: Incoming[] = [];
-    for (const m of raw) {
+    for (const [i, m] of raw.entries()) {
       const incoming = classify(m);
       if (!incoming) {
         jsonRpcError(res, 400, -32700, "Parse error: Invalid JSON-RPC message");
         return undefined;
       }
-      messages.push(incoming);
+      const metaDuplicate = duplicates?.get(i);
+      messages.push(metaDuplicate && incoming.kind === "request" ? { ...incoming, metaDuplicate } : incoming);
     }
     if (messages.length === 0) {
       jsonRpcError(res, 400, -32600, "Invalid Request: empty batch");
@@ -338,8 +382,8 @@ async function answer(
   res: ServerResponse,
   sessionId: string | undefined,
 ): Promise<void> {
-  const extraFor = (clientId: RequestId | undefined): MessageExtraInfo => ({
-    authInfo: authInfoOf(lines, clientId),
+  const extraFor = (clientId: RequestId | undefined, incoming: Incoming): MessageExtraInfo => ({
+    authInfo: authInfoOf(lines, clientId, incoming.kind === "request" ? incoming.metaDuplicate : undefined),
   });
   const exchange = transport.exchange(messages, extraFor);
   const headers: Record<string, string> = sessionId ? { "mcp-session-id": sessionId } : {};
@@ -364,12 +408,20 @@ async function answer(
  * channel that carries this POST's raw header lines (and the client's own request id, for
  * log lines) to the tools/call handler.
  */
-function authInfoOf(lines: ClusterHeaderLines, clientId: RequestId | undefined): AuthInfo {
+function authInfoOf(
+  lines: ClusterHeaderLines,
+  clientId: RequestId | undefined,
+  metaDuplicate: string | undefined,
+): AuthInfo {
   return {
     token: "",
     clientId: "auth-headers-provider",
     scopes: [],
-    extra: { [CLUSTER_HEADER_LINES]: lines, [CLIENT_REQUEST_ID]: clientId },
+    extra: {
+      [CLUSTER_HEADER_LINES]: lines,
+      [CLIENT_REQUEST_ID]: clientId,
+      [META_DUPLICATE_KEY]: metaDuplicate,
+    },
   };
 }
 

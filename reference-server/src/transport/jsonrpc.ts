@@ -9,7 +9,12 @@ import type {
 
 /** One JSON-RPC message of a POST body, sorted by what the transport must do with it. */
 export type Incoming =
-  | { readonly kind: "request"; readonly message: JSONRPCRequest }
+  | {
+      readonly kind: "request";
+      readonly message: JSONRPCRequest;
+      /** A `_meta` key its JSON text holds twice (see meta-duplicates.ts). */
+      readonly metaDuplicate?: string;
+    }
   | { readonly kind: "notification"; readonly message: JSONRPCNotification }
   | { readonly kind: "response"; readonly message: JSONRPCResultResponse | JSONRPCErrorResponse };
 

@@ -75,7 +75,7 @@ export class PostTransport implements Transport {
   /** Hands one POST's messages to the SDK Server; `extraFor` gives each request its own extra info. */
   exchange(
     messages: readonly Incoming[],
-    extraFor: (clientId: RequestId | undefined) => MessageExtraInfo,
+    extraFor: (clientId: RequestId | undefined, incoming: Incoming) => MessageExtraInfo,
   ): Exchange {
     if (this.closed) {
       // Nothing would ever answer: the SDK Server let go of this transport when it closed.
@@ -95,13 +95,13 @@ export class PostTransport implements Transport {
         if (clientKey !== undefined) this.byClientId.set(clientKey, id);
         mine.push(id);
         const request = { ...incoming.message, id };
-        if (this.router) this.router(request, extraFor(clientId));
-        else this.onmessage?.(request, extraFor(clientId));
+        if (this.router) this.router(request, extraFor(clientId, incoming));
+        else this.onmessage?.(request, extraFor(clientId, incoming));
       } else if (incoming.kind === "notification" && incoming.message.method === "notifications/cancelled") {
         const target = this.cancelTarget(incoming.message.params?.requestId);
         if (target !== undefined) this.cancel(target, incoming.message.params?.reason);
       } else {
-        this.onmessage?.(incoming.message, extraFor(undefined));
+        this.onmessage?.(incoming.message, extraFor(undefined, incoming));
       }
     }
     return {

@@ -3,6 +3,7 @@ import type { Faults } from "../../src/faults.js";
 import { ambientKubeconfig } from "./ambient.js";
 import { composeFaults } from "./compose.js";
 import type { DefectName } from "./defect-names.js";
+import { dropExcessHeaders, noHostOriginCheck } from "./http-admission.js";
 import { echoTokenInErrors, logKey } from "./leaks.js";
 import {
   jsonrpcHeaderErrors,
@@ -11,13 +12,16 @@ import {
   requireHeadersOnInitialize,
   unknownToolAsResult,
 } from "./lifecycle.js";
-import { ignoreAllowlist, noTimeout } from "./limits.js";
+import { ignoreAllowlist, noTimeout, noValueSizeLimit } from "./limits.js";
 import {
   crashOnNonStringMeta,
   mergeMetaHeaders,
   metaCaseDuplicateLastWins,
+  metaDuplicateJsonKeyLastWins,
   metaFallbackHeaders,
+  unicodeMetaKeyFolding,
 } from "./meta-source.js";
+import { embeddedIpv4Allowed } from "./network.js";
 import { panicOnBooleanInsecureFlag, panicOnNonStringMeta } from "./panic.js";
 import { followRedirects, redirectWrongCode } from "./redirects.js";
 import {
@@ -27,7 +31,13 @@ import {
   poolKeyWithoutCa,
   skipTlsVerify,
 } from "./upstream-identity.js";
-import { acceptBothAuth, acceptPlainHttp, emptyValueAsMissing, firstDuplicateHeader } from "./validation.js";
+import {
+  acceptBothAuth,
+  acceptPlainHttp,
+  emptyValueAsMissing,
+  firstDuplicateHeader,
+  lenientBearerSeparator,
+} from "./validation.js";
 
 /** A function where the defect keeps state (per server) or takes test stand-ins. */
 const DEFECTS: Record<DefectName, Partial<Faults> | (() => Partial<Faults>)> = {
@@ -58,6 +68,13 @@ const DEFECTS: Record<DefectName, Partial<Faults> | (() => Partial<Faults>)> = {
   "insecure-false-as-true": insecureFalseAsTrue,
   "redirect-wrong-code": redirectWrongCode,
   "meta-case-duplicate-last-wins": metaCaseDuplicateLastWins,
+  "unicode-meta-key-folding": unicodeMetaKeyFolding,
+  "lenient-bearer-separator": lenientBearerSeparator,
+  "embedded-ipv4-allowed": embeddedIpv4Allowed,
+  "meta-duplicate-json-key-last-wins": metaDuplicateJsonKeyLastWins,
+  "drop-excess-headers": dropExcessHeaders,
+  "no-host-origin-check": noHostOriginCheck,
+  "no-value-size-limit": noValueSizeLimit,
 };
 
 export function defectFaults(name: DefectName): Partial<Faults> {

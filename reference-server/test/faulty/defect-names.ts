@@ -29,6 +29,13 @@ export const DEFECT_NAMES = [
   "insecure-false-as-true",
   "redirect-wrong-code",
   "meta-case-duplicate-last-wins",
+  "no-value-size-limit",
+  "drop-excess-headers",
+  "meta-duplicate-json-key-last-wins",
+  "unicode-meta-key-folding",
+  "lenient-bearer-separator",
+  "embedded-ipv4-allowed",
+  "no-host-origin-check",
 ] as const;
 
 export type DefectName = (typeof DEFECT_NAMES)[number];

@@ -11,6 +11,14 @@ export function clusterMetaEntries(meta: Record<string, unknown> | undefined): A
   return Object.entries(meta ?? {}).filter(([k]) => KNOWN.has(k.toLowerCase()));
 }
 
+/**
+ * meta-duplicate-json-key-last-wins: a `_meta` key written twice in the request's JSON is not
+ * refused; JSON.parse's last value is used (AH-HDR-8).
+ */
+export const metaDuplicateJsonKeyLastWins: Partial<Faults> = {
+  selectTuple: (select) => (call) => select({ ...call, metaDuplicateKey: undefined }),
+};
+
 /** merge-meta-headers: fills the fields `_meta` lacks from the headers (AH-SRC-2). */
 export const mergeMetaHeaders: Partial<Faults> = {
   selectTuple: (select) => async (call) => {
@@ -72,3 +80,26 @@ export const metaCaseDuplicateLastWins: Partial<Faults> = {
     return select({ ...call, meta });
   },
 };
+
+/**
+ * unicode-meta-key-folding: `_meta` keys are folded by Unicode rules, so the Kelvin sign
+ * (U+212A) passes for "k": `\u212Aubernetes-authorization` is taken as kubernetes-authorization.
+ * Each such character becomes its ASCII capital, which production then matches.
+ */
+export const unicodeMetaKeyFolding: Partial<Faults> = {
+  selectTuple: (select) => (call) => {
+    if (!call.meta) return select(call);
+    const meta: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(call.meta)) meta[unicodeFolded(key)] = value;
+    return select({ ...call, meta });
+  },
+};
+
+function unicodeFolded(key: string): string {
+  let out = "";
+  for (const c of key) {
+    const lower = c.toLowerCase();
+    out += c.charCodeAt(0) > 0x7f && /^[a-z]$/.test(lower) ? lower.toUpperCase() : c;
+  }
+  return out;
+}

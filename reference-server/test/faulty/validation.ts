@@ -42,3 +42,17 @@ export const firstDuplicateHeader: Partial<Faults> = {
     return select({ ...call, headerLines: lines });
   },
 };
+
+/**
+ * lenient-bearer-separator: any run of Unicode white space (NBSP, U+2028, BOM, TAB, several
+ * spaces) separates "Bearer" from the token, as `split(/\s+/)` does.
+ */
+export const lenientBearerSeparator: Partial<Faults> = {
+  validateTuple: (validate) => (raw, call) => {
+    const value = raw.fields.get(HEADER.authorization);
+    const parts = value?.trim().split(/\s+/) ?? [];
+    if (parts.length !== 2 || !/^bearer$/i.test(parts[0] ?? "")) return validate(raw, call);
+    const fields = new Map(raw.fields).set(HEADER.authorization, `Bearer ${parts[1]}`);
+    return validate({ source: raw.source, fields }, call);
+  },
+};

@@ -34,6 +34,7 @@ function targetFor(server: string, token: string): ClusterTarget {
   return validateTuple(selectRawTuple({ meta: undefined, headerLines: lines }), {
     allowPlainHttp: false,
     allowInsecureTls: false,
+    maxValueBytes: 128 * 1024,
   });
 }
 

@@ -11,7 +11,7 @@ import { DEFECT_NAMES, type DefectName } from "../faulty/defect-names.js";
 import { type PanicExit, panicOnBooleanInsecureFlag, panicOnNonStringMeta } from "../faulty/panic.js";
 import { call, codeOf, textOf } from "./helpers/call.js";
 import { LogCapture, loopbackResolver, testDeps } from "./helpers/deps.js";
-import { b64, certFields, TOKEN_A, TOKEN_B, tokenFields } from "./helpers/fixtures.js";
+import { b64, certFields, pem, TOKEN_A, TOKEN_B, tokenFields } from "./helpers/fixtures.js";
 import { type FakeApiServer, type Handler, json, startFakeApiServer } from "./helpers/https-upstream.js";
 import { connectClient } from "./helpers/mcp-client.js";
 import { ROOT, runToExit, spawnServer } from "./helpers/spawn.js";
@@ -28,6 +28,7 @@ async function api(handler?: Handler): Promise<FakeApiServer> {
 }
 
 const d = (...names: DefectName[]) => testDeps({ defects: names });
+const b64Of = (text: string) => Buffer.from(text).toString("base64");
 
 /** Stands in for fd 2 and process.exit in the panic defects; exit throws so the call stops there. */
 function panicStub(): PanicExit & { text: string; exits: number[] } {
@@ -369,7 +370,83 @@ current-context: x
     expect(a.seen).toHaveLength(1);
   });
 
+  defect("unicode-meta-key-folding", async () => {
+    const a = await api();
+    const { [HEADER.authorization]: _token, ...rest } = tokenFields(a.url);
+    const meta = { ...rest, "\u212Aubernetes-authorization": `Bearer ${TOKEN_A}` };
+    expect(codeOf(await call(testDeps(), { meta }))).toBe("missing-header");
+    expect(a.seen).toHaveLength(0);
+    expect(codeOf(await call(d("unicode-meta-key-folding"), { meta }))).toBe("ok");
+    expect(a.seen.map((s) => s.authorization)).toEqual([`Bearer ${TOKEN_A}`]);
+  });
+
+  defect("lenient-bearer-separator", async () => {
+    const a = await api();
+    for (const sep of ["\u00a0", "\u2028", "\ufeff", "\t"]) {
+      const meta = { ...tokenFields(a.url), [HEADER.authorization]: `Bearer${sep}${TOKEN_A}` };
+      expect(codeOf(await call(testDeps(), { meta }))).toBe("invalid-header");
+      expect(codeOf(await call(d("lenient-bearer-separator"), { meta }))).toBe("ok");
+    }
+    expect(a.seen.map((s) => s.authorization)).toEqual(Array(4).fill(`Bearer ${TOKEN_A}`));
+  });
+
+  defect("embedded-ipv4-allowed", async () => {
+    // Only ::ffff:0.0.0.0 may ever be dialled under this defect: it reaches the local host.
+    const a = await api();
+    const spec = { headers: tokenFields(`https://[::ffff:0.0.0.0]:${a.port}`) };
+    expect(codeOf(await call(testDeps(), spec))).toBe("server-not-allowed");
+    expect(a.connections).toBe(0);
+    await call(d("embedded-ipv4-allowed"), spec);
+    expect(a.connections).toBeGreaterThan(0);
+  });
+
+  defect("meta-duplicate-json-key-last-wins", async () => {
+    const a = await api();
+    // What JSON.parse makes of {"kubernetes-authorization": A, "kubernetes-authorization": B}.
+    const spec = {
+      meta: tokenFields(a.url, TOKEN_B),
+      metaDuplicateKey: HEADER.authorization,
+    };
+    expect(codeOf(await call(testDeps(), spec))).toBe("invalid-header");
+    expect(a.seen).toHaveLength(0);
+    expect(codeOf(await call(d("meta-duplicate-json-key-last-wins"), spec))).toBe("ok");
+    expect(a.seen.map((s) => s.authorization)).toEqual([`Bearer ${TOKEN_B}`]);
+  });
+
+  defect("no-value-size-limit", async () => {
+    const a = await api();
+    // Accepts huge values: a valid 150 KiB bundle (200 KiB of base64) is served.
+    let bundle = "";
+    while (bundle.length < 150 * 1024) bundle += pem("ca-b.crt");
+    const big = { ...tokenFields(a.url), [HEADER.certificateAuthorityData]: b64Of(bundle + pem("ca-a.crt")) };
+    expect(codeOf(await call(testDeps(), { meta: big }))).toBe("invalid-header");
+    expect(codeOf(await call(d("no-value-size-limit"), { meta: big }))).toBe("ok");
+    // Parses the old quadratic way: 4,000 BEGIN lines (146 KiB) take far longer.
+    const junk = {
+      ...tokenFields(a.url),
+      [HEADER.certificateAuthorityData]: b64Of("-----BEGIN CERTIFICATE-----\n".repeat(4000)),
+    };
+    const timed = async (deps: ReturnType<typeof testDeps>) => {
+      const t = performance.now();
+      expect(codeOf(await call(deps, { meta: junk }))).toBe("invalid-header");
+      return performance.now() - t;
+    };
+    const linear = await timed(testDeps({ maxValueSize: 1024 * 1024 }));
+    const quadratic = await timed(d("no-value-size-limit"));
+    expect(quadratic).toBeGreaterThan(Math.max(100, 10 * linear));
+  });
+
+  // Defects of the HTTP front end are shown with raw requests in http-admission.test.ts.
+  const ELSEWHERE = {
+    "drop-excess-headers": "http-admission.test.ts",
+    "no-host-origin-check": "http-admission.test.ts",
+  };
+
   it("covers every defect name", () => {
+    for (const [name, file] of Object.entries(ELSEWHERE)) {
+      expect(readFileSync(join(ROOT, "reference-server/test/unit", file), "utf8")).toContain(`it("${name}: `);
+      covered.add(name as DefectName);
+    }
     expect([...covered].sort()).toEqual([...DEFECT_NAMES].sort());
   });
 });

@@ -53,7 +53,7 @@ function parse(
     const call = { meta: c.meta, headerLines: clusterHeaderLines(c.headers.flat()) };
     const raw = faults.selectTuple(selectRawTuple)(call);
     if (raw instanceof Promise) throw new Error("the parser faults of this test are synchronous");
-    const validate = faults.validateTuple((r) => validateTuple(r, options));
+    const validate = faults.validateTuple((r) => validateTuple(r, { ...options, maxValueBytes: 128 * 1024 }));
     return { ok: true, target: validate(raw, call) };
   } catch (err) {
     if (err instanceof ToolError) return { ok: false, error: err };

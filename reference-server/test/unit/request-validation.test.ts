@@ -7,7 +7,7 @@ import { ERROR_CODE, HEADER } from "../../src/wire/constants.js";
 import { b64, certFields, TOKEN_A, tokenFields } from "./helpers/fixtures.js";
 
 const SERVER = "https://127.0.0.1:6443";
-const opts = { allowPlainHttp: false, allowInsecureTls: false };
+const opts = { allowPlainHttp: false, allowInsecureTls: false, maxValueBytes: 128 * 1024 };
 
 function raw(fields: Record<string, string>): string[] {
   return Object.entries(fields).flat();
@@ -108,6 +108,18 @@ describe("duplicates (AH-HDR-8)", () => {
     const err = errorOf(() => fromHeaders(f));
     expect(err.code).toBe(ERROR_CODE.invalidHeader);
     expect(err.message).toContain(HEADER.authorization);
+  });
+
+  // Issue 10 item 8: the Kelvin sign (U+212A) lower-cases to "k" in Unicode, never in ASCII.
+  it("matches _meta keys ASCII-case-insensitively only: a Kelvin-sign key is not kubernetes-*", () => {
+    const kelvin = "\u212Aubernetes-authorization";
+    const { [HEADER.authorization]: _token, ...rest } = tokenFields(SERVER);
+    const err = errorOf(() => fromMeta({ ...rest, [kelvin]: `Bearer ${TOKEN_A}` }));
+    expect(err.code).toBe(ERROR_CODE.missingHeader);
+    expect(err.message).toContain(HEADER.authorization);
+    // Alone it does not make _meta the source either: the headers are used.
+    const t = fromMeta({ "\u212Aubernetes-server": "https://10.0.0.1:6443" }, tokenFields(SERVER));
+    expect(t.server.href).toBe(`${SERVER}/`);
   });
 
   it("_meta keys differing only in case are duplicates", () => {
@@ -273,6 +285,33 @@ describe("authentication method (AH-HDR-4/5/6)", () => {
       kind: "token",
       token,
     });
+  });
+
+  // Issue 10 item 11: only "Bearer" + exactly one ASCII space + token68, or a bare token68.
+  it.each([
+    ["NBSP", "Bearer\u00a0abc"],
+    ["U+2028", "Bearer\u2028abc"],
+    ["BOM", "Bearer\ufeffabc"],
+    ["TAB", "Bearer\tabc"],
+    ["two spaces", "Bearer  abc"],
+    ["a comma-free non-token68 character", "Bearer ab:c"],
+    ["'=' inside the token", "Bearer a=bc"],
+  ])("a separator or token of %s is [invalid-header] in headers and _meta", (_what, v) => {
+    for (const err of [
+      errorOf(() => fromHeaders({ ...tokenFields(SERVER), [HEADER.authorization]: v })),
+      errorOf(() => fromMeta({ ...tokenFields(SERVER), [HEADER.authorization]: v })),
+    ]) {
+      expect(err.code).toBe(ERROR_CODE.invalidHeader);
+      expect(err.message).toContain(HEADER.authorization);
+      expect(err.message).not.toContain("abc");
+    }
+  });
+
+  it.each([
+    ["every token68 character", "Bearer AZaz09-._~+/=="],
+    ["a JWT", "Bearer eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln"],
+  ])("%s is accepted", (_what, v) => {
+    expect(fromMeta({ ...tokenFields(SERVER), [HEADER.authorization]: v }).auth.kind).toBe("token");
   });
 
   it.each(["Basic dXNlcjpwdw==", "Bearer", "Bearer Bearer abc", "Token abc", "Bearer a b"])(

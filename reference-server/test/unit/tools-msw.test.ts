@@ -316,7 +316,9 @@ describe("error mapping (AH-AUTH-3, AH-ERR-1/3, AH-SEC-1)", () => {
     const deps = testDeps({ allowedServers: ["127.0.0.9"] });
     const { [HEADER.authorization]: _a, ...noAuth } = tokenFields(API);
     expect(codeOf(await call(deps, { headers: {} }))).toBe("missing-header");
-    expect(codeOf(await call(deps, { headers: noAuth }))).toBe("missing-header");
+    // The allowlist is asked before the credential is looked at (cheap refusals first).
+    expect(codeOf(await call(deps, { headers: noAuth }))).toBe("server-not-allowed");
+    expect(codeOf(await call(testDeps(), { headers: noAuth }))).toBe("missing-header");
     expect(codeOf(await call(deps, { headers: tokenFields(API) }))).toBe("server-not-allowed");
     expect(codeOf(await call(deps, { headers: tokenFields("https://169.254.169.254") }))).toBe(
       "server-not-allowed",

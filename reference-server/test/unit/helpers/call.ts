@@ -8,6 +8,8 @@ export interface CallSpec {
   args?: Record<string, unknown>;
   headers?: Record<string, string> | string[];
   meta?: Record<string, unknown>;
+  /** As the transports report a `_meta` key written twice in the JSON text. */
+  metaDuplicateKey?: string;
 }
 
 export async function call(deps: CallDeps, spec: CallSpec): Promise<CallToolResult> {
@@ -19,6 +21,7 @@ export async function call(deps: CallDeps, spec: CallSpec): Promise<CallToolResu
       tool,
       args: spec.args ?? {},
       meta: spec.meta,
+      metaDuplicateKey: spec.metaDuplicateKey,
       headerLines: clusterHeaderLines(rawHeaders),
       requestId: 1,
     },

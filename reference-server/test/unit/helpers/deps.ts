@@ -4,6 +4,7 @@ import type { CallDeps } from "../../../src/call/run-call.js";
 import { type Faults, NO_FAULTS } from "../../../src/faults.js";
 import { createLogger } from "../../../src/log/logger.js";
 import { NetworkPolicy, type Resolver } from "../../../src/policy/network-policy.js";
+import { DEFAULTS } from "../../../src/server.js";
 import { ClientPool } from "../../../src/upstream/client-pool.js";
 import { faultsOf } from "../../faulty/catalogue.js";
 import type { DefectName } from "../../faulty/defect-names.js";
@@ -40,6 +41,9 @@ export interface TestDepsOptions {
   allowPlainHttp?: boolean;
   allowInsecureTls?: boolean;
   requestTimeoutMs?: number;
+  maxValueSize?: number;
+  maxInFlight?: number;
+  maxInFlightPerServer?: number;
   poolMaxEntries?: number;
 }
 
@@ -51,16 +55,24 @@ export function testDeps(o: TestDepsOptions = {}): CallDeps & { log: LogCapture;
     allowPlainHttp: o.allowPlainHttp ?? false,
     allowInsecureTls: o.allowInsecureTls ?? false,
     requestTimeoutMs: o.requestTimeoutMs ?? 2000,
+    maxValueSize: o.maxValueSize ?? DEFAULTS.maxValueSize,
   });
   const log = new LogCapture();
   const pool = new ClientPool({ maxEntries: o.poolMaxEntries ?? 8, idleMs: 60_000, faults });
   const deps = createCallDeps({
-    policy: new NetworkPolicy({ allowedServers: settings.allowedServers, resolver: loopbackResolver }),
+    policy: new NetworkPolicy({
+      allowedServers: settings.allowedServers,
+      resolver: loopbackResolver,
+      faults,
+    }),
     pool,
     logger: createLogger("info", log),
     requestTimeoutMs: settings.requestTimeoutMs ?? 2000,
     allowPlainHttp: settings.allowPlainHttp ?? false,
     allowInsecureTls: settings.allowInsecureTls ?? false,
+    maxValueBytes: settings.maxValueSize ?? DEFAULTS.maxValueSize,
+    maxInFlight: o.maxInFlight ?? DEFAULTS.maxInFlight,
+    maxInFlightPerServer: o.maxInFlightPerServer ?? DEFAULTS.maxInFlightPerServer,
     faults,
   });
   return { ...deps, log, pool };

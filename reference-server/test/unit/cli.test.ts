@@ -1,0 +1,61 @@
+// The production command line: start-up errors exit 2 with a message naming the flag.
+import { afterEach, describe, expect, it } from "vitest";
+import { createReferenceServer } from "../../src/server.js";
+import { runToExit, type Spawned, spawnServer } from "./helpers/spawn.js";
+
+const BIN = "reference-server/bin/auth-headers-server.js";
+const cleanup: Array<() => Promise<unknown>> = [];
+afterEach(async () => {
+  for (const fn of cleanup.splice(0).reverse()) await fn();
+});
+
+async function started(args: string[]): Promise<Record<string, unknown>> {
+  const s: Spawned = await spawnServer(BIN, args);
+  cleanup.push(() => s.stop());
+  // stderr may trail the stdout line that spawnServer waits for.
+  for (let i = 0; i < 100 && !s.stderr().includes('"started"'); i++)
+    await new Promise((r) => setTimeout(r, 50));
+  const line = s
+    .stderr()
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>)
+    .find((l) => l.msg === "started");
+  if (!line) throw new Error(`no start-up line in ${s.stderr()}`);
+  return line;
+}
+
+// Issue 10 item 6: an allowlist that parses to nothing must not silently mean "any server".
+describe("--allowed-servers", () => {
+  it.each([[""], [" , "], [","]])(
+    "%j is a start-up error (exit 2), not an allowlist switched off",
+    async (v) => {
+      const r = await runToExit(BIN, ["--port", "0", "--allowed-servers", v]);
+      expect(r.code).toBe(2);
+      expect(r.err).toContain("--allowed-servers");
+      expect(r.out).not.toContain("listening on");
+    },
+  );
+
+  it.each([["10.0.0.0/33"], ["host:99999"], ["300.1.1.1/8"]])(
+    "an unparsable entry %j is a start-up error (exit 2) naming it",
+    async (v) => {
+      const r = await runToExit(BIN, ["--port", "0", "--allowed-servers", `127.0.0.1,${v}`]);
+      expect(r.code).toBe(2);
+      expect(r.err).toContain(v);
+    },
+  );
+
+  it("the factory refuses an empty list too", () => {
+    expect(() => createReferenceServer({ allowedServers: [] })).toThrow(/allowedServers/);
+    expect(() => createReferenceServer({ allowedServers: [" "] })).toThrow(/allowedServers/);
+  });
+
+  it("the start-up log says whether an allowlist is active", async () => {
+    expect((await started(["--allowed-servers", "127.0.0.1:6443,10.0.0.0/8"])).allowlist).toEqual([
+      "127.0.0.1:6443",
+      "10.0.0.0/8",
+    ]);
+    expect((await started([])).allowlist).toBe("off: any server except always-refused addresses");
+  });
+});
