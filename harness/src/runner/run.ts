@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
 import { loadConfiguration, runCucumber } from "@cucumber/cucumber/api";
 import { readClusterFile } from "../clusters/file.js";
-import type { ClusterInfo } from "../clusters/types.js";
+import { clusterSecrets } from "../clusters/secrets.js";
+import type { BackendChoice, ClusterInfo } from "../clusters/types.js";
 import { loadProfile, type Profile, ProfileError, unclaimed } from "../profile/schema.js";
 import { writeBaseline } from "../report/baseline.js";
 import { type ExpectedFailure, loadExpectedFailures } from "../report/expected-failures.js";
@@ -43,7 +44,9 @@ export interface RunOptions {
   targetCmd?: string;
   targetUrl?: string;
   profile?: string;
-  backend: "auto" | "local" | "k3s";
+  backend: BackendChoice;
+  /** --kubeconfig FILE --contexts a,b,c: existing clusters (backend kubeconfig). */
+  kubeconfig?: { file: string; contexts: string[] };
   tags?: string;
   /** Glob over scenario ids (`meta/*`, `*duplicate*`); combinable with tags. */
   scenario?: string;
@@ -85,6 +88,11 @@ export function resolveProfile(
       throw e;
     }
   } else profile = loadProfile(join(REPO_ROOT, "harness/profiles/default.yaml"));
+  // The profile's cwd is the user's, relative to where they run the harness;
+  // a built-in profile's commands name files of this package.
+  const builtIn = !opts.profile && !!opts.target && !isAbsolute(opts.target);
+  const cwd = resolve(builtIn ? REPO_ROOT : process.cwd(), profile.target.cwd);
+  profile = { ...profile, target: { ...profile.target, cwd } };
   if (opts.targetCmd) {
     if (!opts.targetCmd.includes("{port}")) throw new ConfigError("--target-cmd must contain {port}");
     profile = { ...profile, target: { ...profile.target, command: opts.targetCmd } };
@@ -158,7 +166,12 @@ export async function run(opts: RunOptions): Promise<number> {
       const { startClusters } = await import("../clusters/index.js");
       log(`starting 3 clusters (backend ${opts.backend})…`);
       const t0 = Date.now();
-      const running = await startClusters({ count: 3, backend: opts.backend, log });
+      const running = await startClusters({
+        count: 3,
+        backend: opts.backend,
+        kubeconfig: opts.kubeconfig,
+        log,
+      });
       cleanups.push(() => running.stop());
       infos = running.clusters;
       clustersFile = join(runDir, "clusters.json");
@@ -167,10 +180,7 @@ export async function run(opts: RunOptions): Promise<number> {
     }
     process.env.AHC_CLUSTERS_FILE = clustersFile; // inherited by Cucumber workers
     for (const i of infos) {
-      registry.add(i.admin.keyPem);
-      registry.add(i.admin.certPem);
-      registry.add(i.clientCa.keyPem);
-      registry.add(i.serviceAccount.signingKeyPem);
+      for (const secret of clusterSecrets(i)) registry.add(secret);
     }
 
     // ---- target ----

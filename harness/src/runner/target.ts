@@ -1,6 +1,6 @@
 // Starting and stopping a provider process described by a profile.
 import { type ChildProcess, spawn } from "node:child_process";
-import { createWriteStream, type WriteStream } from "node:fs";
+import { createWriteStream, existsSync, type WriteStream } from "node:fs";
 import { createServer } from "node:net";
 import { resolve } from "node:path";
 import type { Profile } from "../profile/schema.js";
@@ -80,8 +80,14 @@ export async function startTarget(profile: Profile, opts: StartOptions = {}): Pr
   for (const [k, v] of Object.entries({ ...process.env, ...profile.target.env, ...opts.env })) {
     if (v !== undefined) env[k] = v;
   }
+  const cwd = resolve(REPO_ROOT, profile.target.cwd);
+  if (!existsSync(cwd))
+    throw new TargetStartError(
+      `the target's working directory ${cwd} does not exist (profile target.cwd)`,
+      "",
+    );
   const child = spawn("/bin/sh", ["-c", `exec ${command}`], {
-    cwd: resolve(REPO_ROOT, profile.target.cwd),
+    cwd,
     env,
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
@@ -144,8 +150,8 @@ export async function startTarget(profile: Profile, opts: StartOptions = {}): Pr
         await stop();
         throw new TargetStartError(
           exited
-            ? `target exited (code ${child.exitCode}) before it was ready`
-            : "target did not become ready in time",
+            ? `target exited (code ${child.exitCode}) before it was ready (started in ${cwd})`
+            : `target did not become ready in time (started in ${cwd})`,
           out,
         );
       }
@@ -158,8 +164,8 @@ export async function startTarget(profile: Profile, opts: StartOptions = {}): Pr
       await stop();
       throw new TargetStartError(
         exited
-          ? `target exited (code ${child.exitCode}) before it listened on ${u.host}`
-          : `target did not listen on ${u.host} in time`,
+          ? `target exited (code ${child.exitCode}) before it listened on ${u.host} (started in ${cwd})`
+          : `target did not listen on ${u.host} in time (started in ${cwd})`,
         out,
       );
     }

@@ -2,7 +2,7 @@
 // per scenario, the instance of the target serving the scenario, MCP
 // sessions, oracles, and the scenario's record (checks and calls).
 import { appendFileSync, mkdirSync, mkdtempSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { type IWorldOptions, World } from "@cucumber/cucumber";
 import { REQUIRED_TOOLS } from "../../../reference-server/src/wire/constants.js";
 import { type Answer, errorAnswer, rawAnswer, resultAnswer } from "../checks/answer.js";
@@ -10,6 +10,7 @@ import { ScenarioChecks, Untestable } from "../checks/recorder.js";
 import { readClusterFile } from "../clusters/file.js";
 import type { AuditMark, Cluster, Identity } from "../clusters/index.js";
 import { attach } from "../clusters/index.js";
+import { clusterSecrets } from "../clusters/secrets.js";
 import type { FaultState } from "../fault/state.js";
 import type { FuzzState } from "../fuzz/state.js";
 import type { LoadState } from "../load/state.js";
@@ -180,10 +181,7 @@ export class ConformanceWorld extends World<WorldParams> {
       infos.forEach((info, i) => {
         const c = attach(info);
         clusterCache?.set(CLUSTER_LETTERS[i] ?? info.name, c);
-        this.registerSecret(info.admin.keyPem);
-        this.registerSecret(info.admin.certPem);
-        this.registerSecret(info.clientCa.keyPem);
-        this.registerSecret(info.serviceAccount.signingKeyPem);
+        for (const secret of clusterSecrets(info)) this.registerSecret(secret);
       });
     }
     return clusterCache;
@@ -483,7 +481,7 @@ export class ConformanceWorld extends World<WorldParams> {
     for (const [k, v] of Object.entries({ ...process.env, ...this.profile.target.env })) {
       if (v !== undefined && k !== "KUBECONFIG") env[k] = v;
     }
-    const s = await McpSession.stdio(cmd, { cwd: join(REPO_ROOT, this.profile.target.cwd), env });
+    const s = await McpSession.stdio(cmd, { cwd: resolve(REPO_ROOT, this.profile.target.cwd), env });
     this.sessions.push(s);
     this.sessionLabels.set(s, "stdio");
     return s;

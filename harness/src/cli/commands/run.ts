@@ -1,6 +1,7 @@
 // The runner is imported when `run` runs, not when the program is built:
 // `--help` and `list` stay fast.
 import { type Command, Option } from "commander";
+import { chooseBackend } from "../kubeconfig-option.js";
 
 export function registerRun(program: Command): void {
   program
@@ -17,8 +18,12 @@ export function registerRun(program: Command): void {
     )
     .option("--profile <file>", "target profile (YAML)")
     .addOption(
-      new Option("--backend <backend>", "cluster backend").choices(["auto", "local", "k3s"]).default("auto"),
+      new Option("--backend <backend>", "cluster backend")
+        .choices(["auto", "local", "k3s", "kubeconfig"])
+        .default("auto"),
     )
+    .option("--kubeconfig <file>", "use existing clusters from this kubeconfig (with --contexts)")
+    .option("--contexts <a,b,c>", "the kubeconfig's contexts of the three clusters A, B and C")
     .option("--tags <expression>", "Cucumber tag expression selecting scenarios")
     .option(
       "--scenario <glob>",
@@ -37,13 +42,17 @@ export function registerRun(program: Command): void {
     )
     .action(async (o) => {
       try {
-        const { run } = await import("../../runner/run.js");
+        const { run, ConfigError } = await import("../../runner/run.js");
+        const chosen = chooseBackend(o.backend, o);
+        if ("error" in chosen)
+          throw new ConfigError(chosen.error, "see docs/clusters.md (existing clusters)");
         process.exitCode = await run({
           target: o.target,
           targetCmd: o.targetCmd,
           targetUrl: o.targetUrl,
           profile: o.profile,
-          backend: o.backend,
+          backend: chosen.backend,
+          kubeconfig: chosen.kubeconfig,
           tags: o.tags,
           scenario: o.scenario,
           expectedFailures: o.expectedFailures,
@@ -61,6 +70,7 @@ export function registerRun(program: Command): void {
 export async function configFailure(e: unknown): Promise<number> {
   const { ConfigError, EXIT } = await import("../../runner/run.js");
   const { ProfileError } = await import("../../profile/schema.js");
+  const { KubeconfigError } = await import("../../clusters/kubeconfig/contexts.js");
   if (e instanceof ConfigError) {
     process.stderr.write(`configuration error: ${e.message}\n`);
     if (e.hint) process.stderr.write(`hint: ${e.hint}\n`);
@@ -75,6 +85,11 @@ export async function configFailure(e: unknown): Promise<number> {
   }
   if (e instanceof Error && e.constructor.name === "BackendUnavailableError") {
     process.stderr.write(`configuration error: ${e.message}\nhint: use --backend local\n`);
+    return EXIT.config;
+  }
+  if (e instanceof KubeconfigError) {
+    process.stderr.write(`configuration error: ${e.message}\n`);
+    process.stderr.write(`hint: ${e.hint ?? "see docs/clusters.md (existing clusters)"}\n`);
     return EXIT.config;
   }
   process.stderr.write(`error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
