@@ -51,24 +51,47 @@ export function sightingText(s: AuditSighting): string {
  * so (`A's audit log: nothing from alice`): a result served without it is the
  * mark of a reused connection or credential.
  */
-export function auditText(audit: readonly AuditSighting[] | undefined, tuple?: TupleLabel): string {
+export function auditText(
+  audit: readonly AuditSighting[] | undefined,
+  tuple?: TupleLabel,
+  audited?: ReadonlySet<string>,
+): string {
   const byCluster = new Map<string, string[]>();
-  const own = ownSightingMissing(audit, tuple);
+  const own = ownSightingMissing(audit, tuple, audited);
   if (own) byCluster.set(own.cluster, [`nothing from ${own.identity}`]);
   for (const s of audit ?? [])
     byCluster.set(s.cluster, [...(byCluster.get(s.cluster) ?? []), sightingText(s)]);
   const parts = [...byCluster].map(
     ([cluster, lines]) => `${cluster}'s audit log: ${dedupe(lines).join("; ")}`,
   );
-  return parts.length ? parts.join(" · ") : "no audit log saw the scenario's identities";
+  if (parts.length) return parts.join(" · ");
+  return audited && audited.size === 0
+    ? "no audit log in this run"
+    : "no audit log saw the scenario's identities";
+}
+
+/**
+ * Clusters whose audit log recorded anything in this run. A cluster without
+ * one (an existing cluster whose log the harness cannot read, a control plane
+ * started without it) says nothing about who called it.
+ */
+export function auditedClusters(
+  scenarios: readonly { record?: { calls: readonly CallRecord[] } }[],
+): Set<string> {
+  const out = new Set<string>();
+  for (const s of scenarios)
+    for (const c of s.record?.calls ?? []) for (const a of c.audit ?? []) out.add(a.cluster);
+  return out;
 }
 
 /** The tuple's identity and cluster when that cluster's audit log shows nothing from it during the call. */
 export function ownSightingMissing(
   audit: readonly AuditSighting[] | undefined,
   tuple: TupleLabel | undefined,
+  audited?: ReadonlySet<string>,
 ): { cluster: string; identity: string } | undefined {
   if (!tuple?.identity || !tuple.cluster || tuple.source === "none" || tuple.server) return undefined;
+  if (audited && !audited.has(tuple.cluster)) return undefined;
   const { identity, cluster } = tuple;
   return (audit ?? []).some((s) => s.cluster === cluster && s.user === identity)
     ? undefined
@@ -111,8 +134,8 @@ export function methodText(c: CallRecord): string {
 }
 
 /** The reviewer's sentence: `call 3 carried B/bob → B's audit log: bob get … → 200 → result names B`. */
-export function callStory(c: CallRecord): string {
-  return `call ${c.index} carried ${tupleName(c.tuple)} → ${auditText(c.audit, c.tuple)} → ${answerText(c.answer, false)}`;
+export function callStory(c: CallRecord, audited?: ReadonlySet<string>): string {
+  return `call ${c.index} carried ${tupleName(c.tuple)} → ${auditText(c.audit, c.tuple, audited)} → ${answerText(c.answer, false)}`;
 }
 
 /** `50 calls: 50 own cluster` */

@@ -3,7 +3,7 @@
 // each backed by scenarios of features/ (SITUATIONS is the only place that
 // maps situations to scenario ids; a unit test fails when a mapped id no
 // longer exists), with the outcome observed in this run.
-import { batchText, ownSightingMissing, tupleName } from "./call-text.js";
+import { auditedClusters, batchText, ownSightingMissing, tupleName } from "./call-text.js";
 import type { CallRecord } from "./model.js";
 import type { ScenarioEntry, Verdict } from "./verdict.js";
 
@@ -127,7 +127,7 @@ export interface SwitchingAnswer {
 }
 
 /** One call in a few words: `B/bob → names B`, `A/alice → [unauthorized]`. */
-export function callBrief(c: CallRecord): string {
+export function callBrief(c: CallRecord, audited?: ReadonlySet<string>): string {
   const a = c.answer;
   let out: string;
   if (a.kind === "result") {
@@ -141,16 +141,16 @@ export function callBrief(c: CallRecord): string {
   const expectedUser = c.tuple.identity && c.tuple.cluster ? `${c.tuple.identity}@${c.tuple.cluster}` : "";
   const foreign = users.filter((u) => u !== expectedUser);
   if (foreign.length) out += `; audit: ${foreign.join(", ")}`;
-  const missing = a.kind === "result" ? ownSightingMissing(c.audit, c.tuple) : undefined;
+  const missing = a.kind === "result" ? ownSightingMissing(c.audit, c.tuple, audited) : undefined;
   if (missing) out += ` (${missing.cluster}'s audit log: nothing from ${missing.identity})`;
   const changes = c.tuple.changes?.length ? ` (${c.tuple.changes.join("; ").slice(0, 80)})` : "";
   return `${tupleName(c.tuple)}${changes} → ${out}`;
 }
 
-function observedOf(s: ScenarioEntry): string {
+function observedOf(s: ScenarioEntry, audited: ReadonlySet<string>): string {
   const calls = (s.record?.calls ?? []).filter((c) => !c.control && c.method === "tools/call");
   const parts = [
-    ...calls.map((c) => ({ index: c.index, text: callBrief(c) })),
+    ...calls.map((c) => ({ index: c.index, text: callBrief(c, audited) })),
     ...(s.record?.batches ?? []).map((b) => ({ index: b.index, text: batchText(b) })),
   ].sort((x, y) => x.index - y.index);
   if (parts.length === 0) return s.verdict === "skipped" ? (s.reason ?? "skipped") : "no call recorded";
@@ -177,12 +177,13 @@ function outcomeOf(evidence: readonly SituationEvidence[]): SituationOutcome {
 
 export function switchingAnswer(verdict: Pick<Verdict, "scenarios">): SwitchingAnswer {
   const byId = new Map(verdict.scenarios.map((s) => [s.id, s]));
+  const audited = auditedClusters(verdict.scenarios);
   const rows: SituationRow[] = SITUATIONS.map((sit) => {
     const evidence: SituationEvidence[] = sit.scenarios.map((id) => {
       const s = byId.get(id);
       if (!s) return { scenario: id, verdict: "not-run", observed: "not selected in this run" };
       const why = whyOf(s);
-      return { scenario: id, verdict: s.verdict, observed: observedOf(s), ...(why ? { why } : {}) };
+      return { scenario: id, verdict: s.verdict, observed: observedOf(s, audited), ...(why ? { why } : {}) };
     });
     const requirements = [...new Set(sit.scenarios.flatMap((id) => byId.get(id)?.requirements ?? []))];
     return { ...sit, requirements, outcome: outcomeOf(evidence), evidence };

@@ -85,7 +85,9 @@ describe("report.html", () => {
     expect(page).toContain(
       "call 2 carried B/bob → B&#39;s audit log: bob get configmaps/cluster-identity in conformance → 200 → result names B",
     );
-    expect(page).toContain("call 1 carried A/alice → A&#39;s audit log: nothing from alice → result names A");
+    expect(page).toContain(
+      "call 1 carried A/alice → A&#39;s audit log: nothing from alice; mallory get namespaces → 200 → result names A",
+    );
     expect(page).toContain("(yet a result came back)");
     // the skipped stdio scenario and the uncovered SHOULD requirement
     expect(page).toContain("capability not claimed: stdio");
@@ -108,5 +110,15 @@ describe("report.html", () => {
     expect(text).toContain("[REDACTED]");
     // the spec's full texts are used when docs/spec.md is there
     expect(text).toMatch(/id="r-AH-SRC-3"[\s\S]*?MUST NOT reuse a cluster tuple/);
+  });
+});
+
+describe("a run without audit logs", () => {
+  it("never claims a cluster saw nothing from an identity", () => {
+    const doc = sampleDoc();
+    for (const s of doc.verdict.scenarios) for (const c of s.record?.calls ?? []) c.audit = undefined;
+    const page = renderReportPage(doc);
+    expect(page).not.toContain("nothing from");
+    expect(page).toContain("no audit log in this run");
   });
 });

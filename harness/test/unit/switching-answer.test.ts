@@ -37,7 +37,7 @@ describe("switching situations", () => {
     const row = (k: string) => answer.rows.find((r) => r.key === k);
     expect(row("sw-stateful")?.outcome).toBe("broken");
     expect(row("sw-stateful")?.evidence[0]?.observed).toBe(
-      "A/alice → names A (A's audit log: nothing from alice), B/bob → names B",
+      "A/alice → names A; audit: mallory@A (A's audit log: nothing from alice), B/bob → names B",
     );
     expect(row("sw-stateful")?.evidence[0]?.why).toMatch(/^audit-alice-on-A: /);
     expect(row("sw-stdio")?.outcome).toBe("not-run");

@@ -3,6 +3,8 @@
 // and the checks that judged it.
 import {
   answerText,
+  auditedClusters,
+  auditText,
   batchText,
   callStory,
   methodText,
@@ -32,30 +34,30 @@ function checkList(checks: readonly JudgedCheck[]): Html {
   )}</ul>`;
 }
 
-function auditLines(c: CallRecord): Html {
-  const missing = ownSightingMissing(c.audit, c.tuple);
+function auditLines(c: CallRecord, audited: ReadonlySet<string>): Html {
+  const missing = ownSightingMissing(c.audit, c.tuple, audited);
   const gap = missing
     ? html`<li class="${c.answer.kind === "result" ? "c-fail" : "mut"}"><b>${missing.cluster}</b>: nothing from <span class="who">${missing.identity}</span>${c.answer.kind === "result" ? " (yet a result came back)" : ""}</li>`
     : "";
   if (!c.audit?.length && !gap)
-    return html`<span class="mut">no audit log saw the scenario's identities</span>`;
+    return html`<span class="mut">${auditText(undefined, undefined, audited)}</span>`;
   return html`<ul class="plain small">${gap}${(c.audit ?? []).map(
     (s) =>
       html`<li><b>${s.cluster}</b>: <span class="who">${s.user}</span> ${s.verb} <span title="${s.resource}">${shortResource(s.resource)}</span> → ${s.status || "?"}</li>`,
   )}</ul>`;
 }
 
-function callRow(c: CallRecord, checks: readonly JudgedCheck[]): Html {
+function callRow(c: CallRecord, checks: readonly JudgedCheck[], audited: ReadonlySet<string>): Html {
   const a = c.answer;
   const tuple = c.tuple;
   return html`<tr class="${c.control ? "ctrl" : ""}" id="call-${c.index}">
 <td class="n mono">#${c.index}</td>
-<td><div class="story">${callStory(c)}</div>
+<td><div class="story">${callStory(c, audited)}</div>
 <div class="small mut">${methodText(c)} · session ${c.session} · ${c.transport} · target ${c.target} · at +${ms(c.at)}, took ${ms(c.durationMs)}${c.control ? " · control call by the harness (precondition)" : ""}</div></td>
 <td class="small"><div><span class="who">${tupleText({ ...tuple, changes: [] })}</span></div>${
     tuple.changes?.length ? html`<ul class="plain">${tuple.changes.map((x) => html`<li>${x}</li>`)}</ul>` : ""
   }</td>
-<td>${auditLines(c)}</td>
+<td>${auditLines(c, audited)}</td>
 <td class="small"><div><b>${answerText(a, false)}</b></div>${a.text ? html`<div class="mono">${a.text}</div>` : ""}</td>
 <td class="small">${checkList(checks)}</td>
 </tr>`;
@@ -72,7 +74,7 @@ function eventRow(e: TargetEvent): Html {
   }</td></tr>`;
 }
 
-export function renderScenario(s: ScenarioEntry): Html {
+export function renderScenario(s: ScenarioEntry, audited: ReadonlySet<string>): Html {
   const r = s.record;
   const calls = r?.calls ?? [];
   const batches = r?.batches ?? [];
@@ -80,7 +82,7 @@ export function renderScenario(s: ScenarioEntry): Html {
   const byCall = (i: number) => s.checks.filter((c) => c.call === i);
   const loose = s.checks.filter((c) => c.call === undefined || !indexes.has(c.call));
   const rows = [
-    ...calls.map((c) => ({ at: c.at, index: c.index, row: callRow(c, byCall(c.index)) })),
+    ...calls.map((c) => ({ at: c.at, index: c.index, row: callRow(c, byCall(c.index), audited) })),
     ...batches.map((b) => ({ at: b.at, index: b.index, row: batchRow(b, byCall(b.index)) })),
     ...(r?.targetEvents ?? []).map((e) => ({ at: e.at, index: Number.MAX_SAFE_INTEGER, row: eventRow(e) })),
   ].sort((x, y) => x.at - y.at || x.index - y.index);
@@ -108,6 +110,7 @@ export function renderScenarios(verdict: Verdict): Html {
     (a, b) => rank(a.verdict) - rank(b.verdict) || a.id.localeCompare(b.id),
   );
   const present = VERDICT_ORDER.filter((v) => verdict.scenarios.some((s) => s.verdict === v));
+  const audited = auditedClusters(verdict.scenarios);
   return html`<section id="scenarios">
 <h2>Scenarios</h2>
 <p class="mut">Each call in order: the tuple it carried (by name, never a secret), what the clusters' audit logs recorded while it ran (the scenario's own identities), what came back and which cluster it named, and the checks that judged it. Failing scenarios are open.</p>
@@ -116,6 +119,6 @@ export function renderScenarios(verdict: Verdict): Html {
 <input type="search" placeholder="filter: id, name, identity, requirement, message" aria-label="filter scenarios">
 <span class="shown mut">${verdict.scenarios.length} shown</span>
 </div>
-${sorted.map(renderScenario)}
+${sorted.map((s) => renderScenario(s, audited))}
 </section>`;
 }

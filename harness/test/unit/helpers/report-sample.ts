@@ -50,7 +50,10 @@ export function sampleDoc(
             call(1, {
               tuple: { source: "headers", identity: "alice", credential: "token", cluster: "A" },
               answer: { kind: "result", namedCluster: "A", dataFrom: "A", text: HOSTILE },
-              audit: [],
+              // served with another identity's credentials: A logged mallory, not alice
+              audit: [
+                { cluster: "A", user: "mallory", verb: "get", resource: "/api/v1/namespaces", status: 200 },
+              ],
             }),
             call(2),
           ],
