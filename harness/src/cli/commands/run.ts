@@ -40,7 +40,12 @@ export function registerRun(program: Command): void {
       "--clusters-file <file>",
       "use running clusters described by this ClusterInfo[] JSON (from `clusters up`)",
     )
+    .option(
+      "--github",
+      "in GitHub Actions: write the summary to $GITHUB_STEP_SUMMARY, outputs to $GITHUB_OUTPUT, failed scenarios as error annotations",
+    )
     .action(async (o) => {
+      let error: string | undefined;
       try {
         const { run, ConfigError } = await import("../../runner/run.js");
         const chosen = chooseBackend(o.backend, o);
@@ -63,6 +68,12 @@ export function registerRun(program: Command): void {
         });
       } catch (e) {
         process.exitCode = await configFailure(e);
+        const hint = (e as { hint?: string }).hint;
+        error = `${e instanceof Error ? e.message : String(e)}${hint ? `\nhint: ${hint}` : ""}`;
+      }
+      if (o.github) {
+        const { publishToGitHub } = await import("../github.js");
+        publishToGitHub({ reportDir: o.reportDir, exitCode: Number(process.exitCode ?? 0), error });
       }
     });
 }
