@@ -101,9 +101,9 @@ describe("the packed package", () => {
     const unwanted = files.filter(
       (f) =>
         /(^|\/)test\//.test(f) ||
-        /\.(key|tgz|ts)$/.test(f) ||
+        /\.(key|tgz|ts|png)$/.test(f) ||
         /^(biome\.json|vitest\.config|tsconfig|\.ci\/|\.gitignore)/.test(f) ||
-        /\/(bench|ci)\//.test(f) ||
+        /\/(bench|ci|catalogue)\//.test(f) ||
         f.includes("reference-faulty"),
     );
     expect(unwanted).toEqual([]);

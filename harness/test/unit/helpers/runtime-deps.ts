@@ -6,7 +6,7 @@ import { join, relative } from "node:path";
 
 // What tsconfig.build.json compiles into dist/, plus the launchers and the step loader.
 const SHIPPED = ["harness/src", "reference-server/src", "harness/bin", "reference-server/bin"];
-const NOT_SHIPPED = [/^harness\/src\/(bench|ci)\//];
+const NOT_SHIPPED = [/^harness\/src\/(bench|ci|catalogue)\//];
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((f) => {
