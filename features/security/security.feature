@@ -24,7 +24,7 @@ Feature: The provider does not leak, follow or fall back
     Then the call fails with "invalid-header" naming "kubernetes-server"
     And the plain-HTTP canary saw no request
 
-  @AH-HDR-2 @plain-http-opt-in
+  @AH-HDR-2 @AH-AUTH-1 @plain-http-opt-in
   Scenario: With the plain-HTTP opt-in, an http:// server is contacted
     Given the target is started with the plain-HTTP opt-in
     And a plain-HTTP canary

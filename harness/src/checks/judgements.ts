@@ -3,11 +3,12 @@
 // scenario) is judged apart from the error's form (AH-ERR-1), its naming of
 // the header (AH-ERR-2) and stack traces (AH-ERR-3), so that either can fail
 // alone.
+import { ERROR_CODE } from "../../../reference-server/src/wire/constants.js";
 import type { ConformanceWorld, LastCall } from "../world/world.js";
 import { VALIDATION_CODES } from "../world/world.js";
 import { type Answer, describeAnswer, refusedInAnyForm } from "./answer.js";
 import { untestableIfPrecondition } from "./preconditions.js";
-import { expect, fail, NotApplicable, Untestable } from "./recorder.js";
+import { expect, fail, NotApplicable, PreconditionFailed, Untestable } from "./recorder.js";
 
 export const STACK_TRACE =
   /\n\s+at .+\(.+:\d+:\d+\)|\bat [^\s()]+ \([^)]*:\d+:\d+\)|goroutine \d+ \[|Traceback \(most recent/;
@@ -65,6 +66,12 @@ export interface RefusalExpectation {
   codes?: string[];
   /** Header or key the error must name (AH-ERR-2). */
   names?: string;
+  /**
+   * When the call was not refused: a control call that tells whether the
+   * scenario's own rule is broken, or a more basic one (the control succeeds
+   * too). Resolves to the basic requirement and why, or undefined.
+   */
+  control?: () => Promise<{ requirement: string; reason: string } | undefined>;
 }
 
 /**
@@ -83,9 +90,15 @@ export async function judgeRefusal(world: ConformanceWorld, exp: RefusalExpectat
     world.checks.subject(),
     validation ? "refused before any API server is contacted" : "the call fails",
     async () => {
-      if (a.kind === "result") fail(`the call succeeded: ${world.secrets.scrub(firstLine(a))}`);
+      if (a.kind === "result") {
+        const basic = await exp.control?.();
+        if (basic) throw new PreconditionFailed(basic.requirement, basic.reason);
+        fail(`the call succeeded: ${world.secrets.scrub(firstLine(a))}`);
+      }
       if (a.kind === "no-answer") fail(`no answer came back: ${a.text}`);
       if (a.kind === "http-error" && !refusedInAnyForm(a)) fail(`HTTP ${a.status} instead of a refusal`);
+      if (validation && upstreamCode(a))
+        fail(`not refused before connecting: [${a.code}] is the answer of a server the provider contacted`);
       if (validation && who && world.identities.has(who)) {
         const seen = await requestsDuring(world, world.identity(who).user, last.call);
         if (seen.length)
@@ -94,15 +107,34 @@ export async function judgeRefusal(world: ConformanceWorld, exp: RefusalExpectat
     },
     opts,
   );
-  await judgeErrorForm(world, last, exp);
+  // A validation refusal that came from upstream is the finding above; its code and wording are not another.
+  const form =
+    validation && upstreamCode(a)
+      ? { ...exp, notRefused: "the call was not refused before connecting" }
+      : exp;
+  await judgeErrorForm(world, last, form);
 }
 
 /** AH-ERR-1/2/3 on an error answer; nothing to judge when the call did not fail with an answer. */
-export async function judgeErrorForm(world: ConformanceWorld, last: LastCall, exp: RefusalExpectation) {
+/** A tool-error code that only a provider that talked to a server can give. */
+const upstreamCode = (a: Answer) =>
+  a.kind === "tool-error" &&
+  a.code !== undefined &&
+  ERROR_CODES.has(a.code) &&
+  !VALIDATION_CODES.includes(a.code) &&
+  a.code !== "invalid-argument";
+
+const ERROR_CODES = new Set<string>(Object.values(ERROR_CODE));
+
+export async function judgeErrorForm(
+  world: ConformanceWorld,
+  last: LastCall,
+  exp: RefusalExpectation & { notRefused?: string },
+) {
   const a = last.answer;
   const opts = { call: last.call };
-  const noError = a.kind === "result" || a.kind === "no-answer";
-  const why = a.kind === "result" ? "the call succeeded" : "no answer came back";
+  const noError = a.kind === "result" || a.kind === "no-answer" || exp.notRefused !== undefined;
+  const why = exp.notRefused ?? (a.kind === "result" ? "the call succeeded" : "no answer came back");
   const codes = exp.codes;
   await world.checks.judge(
     "error-code",
@@ -110,14 +142,19 @@ export async function judgeErrorForm(world: ConformanceWorld, last: LastCall, ex
     codes
       ? `an isError result starting with [${codes.join("] or [")}]`
       : "an isError result starting with a [code]",
-    () => {
+    async () => {
       if (noError) throw new NotApplicable(`nothing to judge: ${why}`);
       if (a.kind === "jsonrpc-error")
         fail(`refused as a JSON-RPC error (${a.status}) instead of an isError result with a [code]`);
       if (a.kind === "http-error")
         fail(`refused with HTTP ${a.status} instead of an isError result with a [code]`);
       if (!a.code) fail(`the error text does not start with a [code]: ${world.secrets.scrub(firstLine(a))}`);
-      if (codes && !codes.includes(a.code)) fail(`expected [${codes.join("] or [")}], got [${a.code}]`);
+      if (codes && !codes.includes(a.code)) {
+        // [forbidden] expected, [unauthorized] got: is the identity refused everywhere?
+        if (!codes.every((c) => VALIDATION_CODES.includes(c)))
+          await untestableIfPrecondition(world, last.label.identity, a);
+        fail(`expected [${codes.join("] or [")}], got [${a.code}]`);
+      }
     },
     opts,
   );

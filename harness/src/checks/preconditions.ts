@@ -6,13 +6,15 @@
 // scenario's check is untestable instead of failed: one defect, one cause.
 import type { ConformanceWorld } from "../world/world.js";
 import { type Answer, describeAnswer } from "./answer.js";
-import { Untestable } from "./recorder.js";
+import { PreconditionFailed } from "./recorder.js";
 
 /** Requirement a plain call of an identity exercises, given how the control call failed. */
 function basicRequirement(world: ConformanceWorld, who: string, control: Answer): string {
   if (control.code === "tls-verification-failed") return "AH-TLS-1";
-  if (world.stdio) return "AH-SRC-5";
-  return world.identity(who).kind === "cert" ? "AH-AUTH-2" : "AH-AUTH-1";
+  const byCredential = world.identity(who).kind === "cert" ? "AH-AUTH-2" : "AH-AUTH-1";
+  // the API server refused the credential: it did not arrive as sent
+  if (control.code === "unauthorized" || control.code === "forbidden") return byCredential;
+  return world.stdio ? "AH-SRC-5" : byCredential;
 }
 
 export interface Precondition {
@@ -47,35 +49,33 @@ export async function preconditionFailure(
     control = last.answer;
     world.controls.set(who, control);
     if (control.kind !== "result") {
-      const req = basicRequirement(world, who, control);
       world.checks.record(
         `precondition-${who}`,
-        [req],
+        [basicRequirement(world, who, control)],
         "fail",
         `a plain call by ${who} succeeds`,
-        `a plain call by ${who} (its own cluster, no changes, a fresh session) fails: ${describeAnswer(control)}`,
+        plainCallFails(world, who, control),
         { call: last.call },
       );
     }
   }
   if (control.kind === "result") return undefined;
-  const requirement = basicRequirement(world, who, control);
-  return {
-    requirement,
-    reason: `precondition failed: a plain call by ${who} fails too (${describeAnswer(control)}); judged under ${requirement}`,
-  };
+  // The same words as the record above: every scenario that meets this cause reads as one cause.
+  return { requirement: basicRequirement(world, who, control), reason: plainCallFails(world, who, control) };
 }
 
-/**
- * Throws Untestable when the failure is another requirement's. When the check
- * itself judges that requirement, the failure is its own: nothing is thrown.
- */
+function plainCallFails(world: ConformanceWorld, who: string, control: Answer): string {
+  const kind = world.identity(who).kind === "cert" ? "client-certificate" : "token";
+  const via = world.stdio ? " over stdio" : "";
+  return `a plain ${kind} call${via} (its own cluster, no changes, a fresh session) fails: ${world.secrets.scrub(describeAnswer(control))}`;
+}
+
 export async function untestableIfPrecondition(
   world: ConformanceWorld,
   who: string | undefined,
   failed: Answer,
-  checkRequirements: readonly string[],
+  _checkRequirements: readonly string[] = [],
 ): Promise<void> {
   const p = await preconditionFailure(world, who, failed);
-  if (p && !checkRequirements.includes(p.requirement)) throw new Untestable(p.reason);
+  if (p) throw new PreconditionFailed(p.requirement, p.reason);
 }

@@ -25,6 +25,19 @@ export class CheckFailure extends Error {}
 export class Untestable extends Error {}
 /** Nothing to judge (e.g. no error text to inspect because the call succeeded). */
 export class NotApplicable extends Error {}
+/**
+ * What the check needs fails for a reason another requirement owns (a plain
+ * call of the identity fails too). A check that judges that requirement fails
+ * under it alone; its other requirements are untestable here.
+ */
+export class PreconditionFailed extends Error {
+  constructor(
+    readonly requirement: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 export function fail(message: string): never {
   throw new CheckFailure(message);
@@ -110,6 +123,13 @@ export class ScenarioChecks {
       if (e instanceof NotApplicable) {
         this.record(id, requirements, "skipped", expectation, e.message, opts);
         return "skipped";
+      }
+      if (e instanceof PreconditionFailed) {
+        const others = requirements.filter((r) => r !== e.requirement);
+        if (requirements.includes(e.requirement))
+          this.record(id, [e.requirement], "fail", expectation, e.message, opts);
+        if (others.length) this.record(id, others, "untestable", expectation, e.message, opts);
+        return requirements.includes(e.requirement) ? "fail" : "untestable";
       }
       throw e;
     }

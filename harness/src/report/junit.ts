@@ -8,7 +8,7 @@ import type { ScenarioEntry } from "./verdict.js";
 import type { VerdictDocument } from "./write.js";
 
 // XML 1.0 cannot carry most control characters, even escaped.
-const XML_INVALID = new RegExp("[\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f]", "g");
+const XML_INVALID = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g;
 
 const esc = (s: string) =>
   s

@@ -221,7 +221,7 @@ When(
 );
 
 Given("{word}'s headers were sent with initialize", async function (this: ConformanceWorld, who: string) {
-  this.session = await this.connect(this.headersOf(who));
+  this.session = await this.connect(this.headersOf(who), this.labelOf(who));
 });
 
 Then("the oversize request was refused cleanly", async function (this: ConformanceWorld) {
@@ -313,6 +313,86 @@ Then("the call fails with one of {string}", async function (this: ConformanceWor
       .map((c) => c.replace(/^\[|\]$/g, "")),
   });
 });
+
+/**
+ * The last call succeeded where it should have failed: does the same call
+ * succeed for a fresh identity too (nothing was reused: the server is simply
+ * not verified, AH-TLS-1), or only for the identity that called before?
+ */
+Then(
+  "the call fails with {string} unless a fresh identity's identical call succeeds too",
+  async function (this: ConformanceWorld, code: string) {
+    const last = lastCall(this);
+    await judgeRefusal(this, {
+      codes: [code.replace(/^\[|\]$/g, "")],
+      control: async () => {
+        const who = last.label.identity;
+        if (!who || !last.sent?.headers) return undefined;
+        const cluster = this.identityCluster(who);
+        const fresh = `${who}-fresh`;
+        const id = this.registerIdentity(fresh, cluster, await this.cluster(cluster).mintTokenIdentity());
+        const h = { ...last.sent.headers };
+        for (const k of [
+          "kubernetes-authorization",
+          "kubernetes-client-certificate-data",
+          "kubernetes-client-key-data",
+        ])
+          delete h[k];
+        // a fresh identity at a fresh address: no client or connection of the provider can apply
+        Object.assign(h, {
+          "kubernetes-authorization": id.headers["kubernetes-authorization"] ?? "",
+          "kubernetes-server": await this.freshAddress(cluster),
+        });
+        const c = await this.call(last.sent.spec, {
+          headers: h,
+          args: last.sent.args,
+          label: { ...last.label, identity: fresh },
+          session: await this.connect(),
+          control: true,
+        });
+        return c.answer.kind === "result"
+          ? {
+              requirement: "AH-TLS-1",
+              reason: `the same call by a fresh identity succeeds too: the server is not verified at all (AH-TLS-1)`,
+            }
+          : undefined;
+      },
+    });
+  },
+);
+
+Then(
+  "the call fails with {string} unless the same call without the header {string} succeeds too",
+  async function (this: ConformanceWorld, code: string, header: string) {
+    const last = lastCall(this);
+    await judgeRefusal(this, {
+      codes: [code.replace(/^\[|\]$/g, "")],
+      control: async () => {
+        if (!last.sent?.headers) return undefined;
+        const h = { ...last.sent.headers };
+        delete h[header];
+        const c = await this.call(last.sent.spec, {
+          headers: h,
+          args: last.sent.args,
+          label: {
+            ...last.label,
+            changes: [
+              ...(last.label.changes ?? []).filter((x) => !x.startsWith(header)),
+              `without ${header}`,
+            ],
+          },
+          control: true,
+        });
+        return c.answer.kind === "result"
+          ? {
+              requirement: "AH-TLS-1",
+              reason: `the same call without ${header} succeeds too: the server is not verified at all (AH-TLS-1)`,
+            }
+          : undefined;
+      },
+    });
+  },
+);
 
 Then("the error is {string}", async function (this: ConformanceWorld, code: string) {
   await judgeErrorForm(this, lastCall(this), { codes: [code.replace(/^\[|\]$/g, "")] });

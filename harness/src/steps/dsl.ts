@@ -11,7 +11,7 @@ import {
   type DataTable,
   defineParameterType,
 } from "@cucumber/cucumber";
-import { Untestable } from "../checks/recorder.js";
+import { PreconditionFailed, Untestable } from "../checks/recorder.js";
 import { SKIP_REASON_PREFIX } from "../report/messages.js";
 import { type ConformanceWorld, SkipScenario } from "../world/world.js";
 
@@ -37,7 +37,7 @@ function wrap(fn: StepFn, dropAt?: number): StepFn {
         this.attach(`${SKIP_REASON_PREFIX}${e.message}`, "text/plain");
         return "skipped";
       }
-      if (e instanceof Untestable) {
+      if (e instanceof Untestable || e instanceof PreconditionFailed) {
         for (const r of this.checks.unjudged())
           this.checks.record("not-judged", [r], "untestable", "judged by this scenario", e.message);
         return "skipped";

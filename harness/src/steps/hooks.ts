@@ -34,6 +34,8 @@ Before(async function (this: ConformanceWorld, { pickle }) {
     return "skipped";
   }
   await this.markAll();
+  // @load and @fault measure the provider: no forwarder in the path of their calls
+  if (!tags.some((t) => t === "@load" || t === "@fault")) await this.openScenarioAddresses();
   return undefined;
 });
 

@@ -77,7 +77,7 @@ Given("a fresh target started by the harness", async function (this: Conformance
 Given(
   "the target is started with an allowlist of only cluster {word}",
   async function (this: ConformanceWorld, c: string) {
-    await this.startOwnTarget({ allowlist: [new URL(this.cluster(c).server).host] }, "allowlist");
+    await this.startOwnTarget({ allowlist: [new URL(this.serverOf(c)).host] }, "allowlist");
   },
 );
 
@@ -201,7 +201,7 @@ Then("no minted credential appears in the target's output", async function (this
 Then(
   "the target's output has a line naming {string} and the host of cluster {word}",
   async function (this: ConformanceWorld, tool: string, c: string) {
-    const host = new URL(this.cluster(c).server).host;
+    const host = new URL(this.serverOf(c)).host;
     const name = this.tool(tool);
     await this.checks.judge(
       "call-log-line",

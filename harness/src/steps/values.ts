@@ -36,8 +36,8 @@ async function resolveOne(
     const pems = await Promise.all(subject.split("+").map((s) => caPem(world, s)));
     return b64(pems.map((p) => p.trim()).join("\n"));
   }
-  if (field === "server") return world.cluster(subject).server;
-  if (field === "host") return new URL(world.cluster(subject).server).host;
+  if (field === "server") return world.serverOf(subject);
+  if (field === "host") return new URL(world.serverOf(subject)).host;
   const h = world.headersOf(subject);
   switch (field) {
     case "token":

@@ -6,16 +6,20 @@ import type { Cluster } from "../clusters/index.js";
 
 interface Clusters {
   clusters(): Map<string, Cluster>;
+  /** The URL of a cluster as the scenario sends it. */
+  serverOf(name: string): string;
 }
 
 export function clusterNamedBy(world: Clusters, a: Answer): string | undefined {
   const sc = (a.result?.structuredContent ?? {}) as { cluster?: { host?: unknown; server?: unknown } };
-  for (const [name, c] of world.clusters()) {
-    const host = new URL(c.server).host;
-    if (sc.cluster?.host === host || sc.cluster?.server === c.server) return name;
+  for (const name of world.clusters().keys()) {
+    const server = world.serverOf(name);
+    const host = new URL(server).host;
+    if (sc.cluster?.host === host || sc.cluster?.server === server) return name;
   }
   const firstLine = a.text.split("\n")[0] ?? "";
-  for (const [name, c] of world.clusters()) if (firstLine.includes(new URL(c.server).host)) return name;
+  for (const name of world.clusters().keys())
+    if (firstLine.includes(new URL(world.serverOf(name)).host)) return name;
   return undefined;
 }
 

@@ -16,7 +16,7 @@ import type { FuzzState } from "../fuzz/state.js";
 import type { LoadState } from "../load/state.js";
 import { type Headers, McpSession } from "../mcp/client.js";
 import { type RawHeaders, RawSession } from "../mcp/raw.js";
-import type { Listener, SeenRequest } from "../oracles/listeners.js";
+import { type Listener, type SeenRequest, tcpProxy } from "../oracles/listeners.js";
 import { makeCa, type TestCa } from "../oracles/pki.js";
 import { toolName } from "../profile/schema.js";
 import { emptyRecord, type ScenarioRecord, type TupleLabel } from "../report/model.js";
@@ -83,6 +83,8 @@ export interface LastCall {
   /** CallRecord index. */
   call: number;
   label: TupleLabel;
+  /** What was sent (kept in memory for control calls, never reported). */
+  sent?: { spec: string; headers?: Headers; meta?: Record<string, unknown>; args?: Record<string, unknown> };
 }
 
 export interface Oracles {
@@ -120,6 +122,8 @@ export class ConformanceWorld extends World<WorldParams> {
   listeners: Listener[] = [];
   oracles: Oracles = {};
   last?: LastCall;
+  /** The last call of each identity (not counting the harness's control calls). */
+  readonly lastBy = new Map<string, LastCall>();
   /** tools/list of the lifecycle steps. */
   tools?: string[];
   /** Answers to the lifecycle requests of the lifecycle scenarios. */
@@ -139,6 +143,8 @@ export class ConformanceWorld extends World<WorldParams> {
   fault?: FaultState;
   fuzz?: FuzzState;
   cleanups: (() => Promise<void>)[] = [];
+  /** The scenario's own address of each cluster (see openScenarioAddresses). */
+  private readonly addresses = new Map<string, string>();
   private sessionCount = 0;
   private sessionLabels = new WeakMap<McpSession, string>();
 
@@ -195,8 +201,41 @@ export class ConformanceWorld extends World<WorldParams> {
 
   /** Letter of the cluster serving `host` (host:port), if it is one of ours. */
   clusterOfHost(host: string): string | undefined {
-    for (const [name, c] of this.clusters()) if (new URL(c.server).host === host) return name;
+    for (const name of this.clusters().keys()) if (new URL(this.serverOf(name)).host === host) return name;
     return undefined;
+  }
+
+  /** The API server URL of cluster `name` as this scenario sends it. */
+  serverOf(name: string): string {
+    return this.addresses.get(name) ?? this.cluster(name).server;
+  }
+
+  /**
+   * Gives every cluster an address of this scenario's own: a TCP forwarder on
+   * 127.0.0.1 (the serving certificate names the IP, not the port). A provider
+   * that keeps clients or connections across calls (a cache keyed by server
+   * alone, say) then cannot hand one scenario's identity to another: such a
+   * defect shows in the scenarios written to catch it, the same in every run,
+   * instead of in whichever scenarios happened to share a worker. Clusters that
+   * are not on loopback (existing clusters) keep their address.
+   */
+  /** One more address of cluster `name`, used by nothing else (for control calls). */
+  async freshAddress(name: string): Promise<string> {
+    const u = new URL(this.cluster(name).server);
+    if (u.hostname !== "127.0.0.1") return this.serverOf(name);
+    const proxy = await tcpProxy({ host: u.hostname, port: Number(u.port) }, "127.0.0.1");
+    this.listeners.push(proxy);
+    return `${u.protocol}//${proxy.address}${u.pathname === "/" ? "" : u.pathname}`;
+  }
+
+  async openScenarioAddresses(): Promise<void> {
+    for (const [name, c] of this.clusters()) {
+      const u = new URL(c.server);
+      if (u.hostname !== "127.0.0.1") continue;
+      const proxy = await tcpProxy({ host: u.hostname, port: Number(u.port) }, "127.0.0.1");
+      this.listeners.push(proxy);
+      this.addresses.set(name, `${u.protocol}//${proxy.address}${u.pathname === "/" ? "" : u.pathname}`);
+    }
   }
 
   registerSecret(value: string | undefined): void {
@@ -223,8 +262,14 @@ export class ConformanceWorld extends World<WorldParams> {
           this.registerSecret(Buffer.from(v, "base64").toString("utf8"));
       }
     }
-    this.identities.set(name, { identity, cluster });
-    return identity;
+    const server = identity.headers["kubernetes-server"];
+    const own = this.addresses.get(cluster);
+    const sent =
+      own && server === this.clusters().get(cluster)?.server
+        ? { ...identity, headers: { ...identity.headers, "kubernetes-server": own } }
+        : identity;
+    this.identities.set(name, { identity: sent, cluster });
+    return sent;
   }
 
   identity(name: string): Identity {
@@ -420,8 +465,9 @@ export class ConformanceWorld extends World<WorldParams> {
    * that refuses it is recorded as failing AH-LIFE-1, and the session is opened
    * again with the scenario's cluster headers, so everything else is still judged.
    */
-  async connect(initHeaders?: Headers): Promise<McpSession> {
+  async connect(initHeaders?: Headers, initLabel?: TupleLabel): Promise<McpSession> {
     this.requireHealthyTarget();
+    const t0 = performance.now();
     const url = await this.targetUrl();
     const headers = initHeaders ?? this.workaroundHeaders;
     let s: McpSession;
@@ -451,6 +497,14 @@ export class ConformanceWorld extends World<WorldParams> {
     }
     this.sessions.push(s);
     this.sessionLabels.set(s, `s${++this.sessionCount}`);
+    // an initialize that carried a tuple is part of what the scenario is about: show it
+    if (initHeaders && initLabel)
+      this.recordLifecycle(
+        "initialize",
+        s,
+        { kind: "result", text: "initialized", durationMs: performance.now() - t0 },
+        initLabel,
+      );
     return s;
   }
 
@@ -531,7 +585,7 @@ export class ConformanceWorld extends World<WorldParams> {
     } catch (e) {
       answer = errorAnswer(e, performance.now() - t0);
     }
-    return this.finishCall(answer, {
+    const last = await this.finishCall(answer, {
       tool,
       label: opts.label,
       session: this.sessionLabels.get(s) ?? "s?",
@@ -541,6 +595,8 @@ export class ConformanceWorld extends World<WorldParams> {
       at,
       control: opts.control,
     });
+    last.sent = { spec, headers: opts.headers, meta: opts.meta, args: opts.args };
+    return last;
   }
 
   /** One tools/call over raw HTTP (repeated header lines, exact bytes). */
@@ -602,7 +658,10 @@ export class ConformanceWorld extends World<WorldParams> {
     });
     this.windows.push({ index, startEpochMs: c.startEpoch, endEpochMs: Date.now() });
     const last: LastCall = { answer, call: index, label: c.label };
-    if (!c.control) this.last = last;
+    if (!c.control) {
+      this.last = last;
+      if (c.label.identity) this.lastBy.set(c.label.identity, last);
+    }
     const badInput = (c.label.changes?.length ?? 0) > 0;
     await this.checkTarget(answer.kind === "no-answer", index, badInput);
     return last;

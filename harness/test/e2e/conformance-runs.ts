@@ -8,15 +8,22 @@ import type { ClusterInfo } from "../../src/clusters/types.js";
 
 export interface ScenarioVerdict {
   id: string;
-  verdict: "pass" | "fail" | "warning" | "expected-failure" | "skipped";
+  verdict: "pass" | "fail" | "warning" | "expected-failure" | "partial" | "untestable" | "skipped";
+  checks: { id: string; requirements: string[]; status: string; message?: string }[];
+  record?: { targetEvents: { kind: string; detail: string; logTail?: string }[]; workarounds: { requirement: string }[] };
 }
 
 export interface RunResult {
   exitCode: number | null;
   output: string;
+  /** The report directory (verdict.json, summary.md, junit.xml, target-logs/). */
+  reportDir: string;
+  outcome: string;
   conformant: boolean;
   counts: Record<string, number>;
   scenarios: ScenarioVerdict[];
+  requirements: { id: string; verdict: string; notes?: string[] }[];
+  causes: { requirements: string[]; message: string; scenarios: string[] }[];
 }
 
 export function clustersFile(clusters: ClusterInfo[]): string {
@@ -43,10 +50,20 @@ export async function runConformance(args: string[], env: NodeJS.ProcessEnv = {}
   const exitCode = await new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
   try {
     const v = JSON.parse(readFileSync(join(reportDir, "verdict.json"), "utf8")) as {
-      verdict: { conformant: boolean; counts: Record<string, number>; scenarios: ScenarioVerdict[] };
+      verdict: Omit<RunResult, "exitCode" | "output" | "reportDir">;
     };
-    return { exitCode, output, ...v.verdict };
+    return { exitCode, output, reportDir, ...v.verdict };
   } catch {
-    return { exitCode, output, conformant: false, counts: {}, scenarios: [] };
+    return {
+      exitCode,
+      output,
+      reportDir,
+      outcome: "none",
+      conformant: false,
+      counts: {},
+      scenarios: [],
+      requirements: [],
+      causes: [],
+    };
   }
 }

@@ -67,7 +67,7 @@ beforeAll(async () => {
   clusters = inject("clusters");
   const file = clustersFile(clusters);
   const c = ["--clusters-file", file];
-  runs.full = await conformance(["--target", "reference", "--tags", HEAVY, ...c]);
+  runs.full = await conformance(["--target", "reference", "--tags", HEAVY, "--cucumber-html", ...c]);
   runs.ref = await conformance(["--target", "reference", ...SWITCHING, ...c]);
   runs.cacheByServer = await conformance(["--target", "reference-faulty", ...SWITCHING, ...c], {
     AUTH_HEADERS_DEFECT: "cache-by-server",

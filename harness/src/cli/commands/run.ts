@@ -34,6 +34,7 @@ export function registerRun(program: Command): void {
       "YAML list of scenario ids, <scenario>#<check> ids or requirement ids known to fail; an entry that passes fails the run",
     )
     .option("--write-baseline <file>", "write the current failures as an expected-failures file")
+    .option("--cucumber-html", "also write Cucumber's own HTML report (cucumber.html)")
     .option("--report-dir <dir>", "where reports are written", "reports")
     .option("--parallel <n>", "Cucumber worker processes", (v) => Number.parseInt(v, 10), 4)
     .option(
@@ -62,6 +63,7 @@ export function registerRun(program: Command): void {
           scenario: o.scenario,
           expectedFailures: o.expectedFailures,
           writeBaseline: o.writeBaseline,
+          cucumberHtml: o.cucumberHtml === true,
           reportDir: o.reportDir,
           parallel: Number.isFinite(o.parallel) && o.parallel >= 0 ? o.parallel : 0,
           clustersFile: o.clustersFile,
