@@ -108,6 +108,12 @@ export function parseCli(argv: readonly string[]): ReferenceServerOptions {
       DEFAULTS.maxInFlightPerServer,
     )
     .option(
+      "--max-response-size <bytes>",
+      "largest API server answer read (beyond: [upstream-error] naming the limit)",
+      positiveInt("--max-response-size"),
+      DEFAULTS.maxResponseSize,
+    )
+    .option(
       "--allowed-hosts <list>",
       "Host names (or host:port) served besides the loopback names, comma-separated, repeatable; * for any. Default: loopback names when bound to loopback, any Host otherwise",
       list,
@@ -143,6 +149,7 @@ export function parseCli(argv: readonly string[]): ReferenceServerOptions {
     maxConnections: number;
     maxInFlight: number;
     maxInFlightPerServer: number;
+    maxResponseSize: number;
     allowedHosts?: string[];
     allowedOrigins?: string[];
     logLevel: string;
@@ -160,6 +167,7 @@ export function parseCli(argv: readonly string[]): ReferenceServerOptions {
   if (o.maxConnections < 1) fail("--max-connections must be at least 1");
   if (o.maxInFlight < 1) fail("--max-in-flight must be at least 1");
   if (o.maxInFlightPerServer < 1) fail("--max-in-flight-per-server must be at least 1");
+  if (o.maxResponseSize < 65_536) fail("--max-response-size must be at least 65536");
   if (o.allowedServers) {
     try {
       parseAllowlist(o.allowedServers);
@@ -200,6 +208,7 @@ export function parseCli(argv: readonly string[]): ReferenceServerOptions {
     maxConnections: o.maxConnections,
     maxInFlight: o.maxInFlight,
     maxInFlightPerServer: o.maxInFlightPerServer,
+    maxResponseSize: o.maxResponseSize,
     allowedHosts: o.allowedHosts,
     allowedOrigins: o.allowedOrigins,
     logLevel: o.logLevel,

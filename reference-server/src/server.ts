@@ -34,6 +34,10 @@ export interface ReferenceServerOptions {
   maxInFlight?: number;
   /** Upstream requests in flight to one API server endpoint (address:port), default 128. */
   maxInFlightPerServer?: number;
+  /** Largest API server answer read, default 4 MiB. */
+  maxResponseSize?: number;
+  /** Bytes all answers being read may hold together (each holds 64 KiB freely), default 64 MiB. */
+  maxPendingResponseBytes?: number;
   /** Largest value of any cluster header or `_meta` key, default 128 KiB. */
   maxValueSize?: number;
   /** More header lines than this are refused with 431, default 1 000. */
@@ -76,6 +80,8 @@ export const DEFAULTS = {
   maxConnections: 1000,
   maxInFlight: 512,
   maxInFlightPerServer: 128,
+  maxResponseSize: 4 * 1024 * 1024,
+  maxPendingResponseBytes: 64 * 1024 * 1024,
   maxHeaderLines: 1000,
   maxValueSize: 128 * 1024,
   maxSessions: 10_000,
@@ -105,6 +111,8 @@ export function createReferenceServer(given: ReferenceServerOptions = {}): Refer
     maxValueBytes: options.maxValueSize ?? DEFAULTS.maxValueSize,
     maxInFlight: options.maxInFlight ?? DEFAULTS.maxInFlight,
     maxInFlightPerServer: options.maxInFlightPerServer ?? DEFAULTS.maxInFlightPerServer,
+    maxResponseBytes: options.maxResponseSize ?? DEFAULTS.maxResponseSize,
+    maxPendingResponseBytes: options.maxPendingResponseBytes ?? DEFAULTS.maxPendingResponseBytes,
     faults,
   });
 

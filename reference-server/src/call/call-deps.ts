@@ -1,4 +1,5 @@
 import { type Faults, NO_FAULTS } from "../faults.js";
+import { ByteBudget } from "../limits/byte-budget.js";
 import type { Logger } from "../log/logger.js";
 import type { NetworkPolicy } from "../policy/network-policy.js";
 import { selectRawTuple } from "../request/source.js";
@@ -14,6 +15,9 @@ export interface CallDepsOptions extends ValidationOptions {
   readonly requestTimeoutMs: number;
   readonly maxInFlight: number;
   readonly maxInFlightPerServer: number;
+  readonly maxResponseBytes: number;
+  /** Bytes all upstream answers being read may hold together (beyond a small part of each). */
+  readonly maxPendingResponseBytes: number;
   readonly faults?: Faults;
 }
 
@@ -30,6 +34,7 @@ export function createCallDeps(o: CallDepsOptions): CallDeps {
     policy: o.policy,
     pool: o.pool,
     inFlight: new InFlightLimit(o.maxInFlight, o.maxInFlightPerServer),
+    responseLimits: { maxBytes: o.maxResponseBytes, budget: new ByteBudget(o.maxPendingResponseBytes) },
     logger: o.logger,
     requestTimeoutMs: o.requestTimeoutMs,
     selectTuple: faults.selectTuple(selectRawTuple),

@@ -13,7 +13,7 @@ import type { CallSource } from "../request/source.js";
 import type { KubeCall, ToolDefinition } from "../tools/tool.js";
 import type { ClientPool } from "../upstream/client-pool.js";
 import type { InFlightLimit } from "../upstream/in-flight.js";
-import { kubeRequest } from "../upstream/kube-request.js";
+import { kubeRequest, type ResponseLimits } from "../upstream/kube-request.js";
 import { ERROR_CODE } from "../wire/constants.js";
 
 export interface CallDeps {
@@ -21,6 +21,7 @@ export interface CallDeps {
   readonly pool: ClientPool;
   /** Upstream requests in flight, in all and per API server endpoint. */
   readonly inFlight: InFlightLimit;
+  readonly responseLimits: ResponseLimits;
   readonly logger: Logger;
   /** Deadline of a call's upstream work; Infinity means none. */
   readonly requestTimeoutMs: number;
@@ -108,6 +109,13 @@ async function serve(target: ClusterTarget, input: CallInput, deps: CallDeps): P
   } finally {
     upstream.done();
   }
+  // Formatting runs without a turn of the event loop, so the timer could not fire during it.
+  if (performance.now() > upstream.deadline) {
+    throw new ToolError(
+      ERROR_CODE.timeout,
+      `the answer of ${target.server.host} was not ready within ${deps.requestTimeoutMs} ms.`,
+    );
+  }
   const origin = originOf(target);
   return {
     content: [{ type: "text", text: `${originLine(origin)}\n${output.text}` }],
@@ -134,10 +142,11 @@ function upstreamCaller(
   target: ClusterTarget,
   deps: CallDeps,
   cancelled: AbortSignal | undefined,
-): { kube: KubeCall; done(): void } {
+): { kube: KubeCall; done(): void; readonly deadline: number } {
   const host = target.server.host;
   const secrets = secretsOf(target);
   const controller = new AbortController();
+  const deadline = performance.now() + deps.requestTimeoutMs;
   const timer = Number.isFinite(deps.requestTimeoutMs)
     ? setTimeout(
         () => controller.abort(new DOMException("upstream deadline passed", "TimeoutError")),
@@ -155,7 +164,7 @@ function upstreamCaller(
     const slot = await inFlightSlot(deps, dest, host, signal);
     const { client, release } = deps.pool.acquire(target);
     try {
-      const res = await kubeRequest(client, dest, req, signal, deps.faults);
+      const res = await kubeRequest(client, dest, req, signal, deps.responseLimits, deps.faults);
       if (res.status >= 200 && res.status < 300) return res.body;
       throw mapStatus(res.status, res.body, host, secrets);
     } catch (err) {
@@ -168,6 +177,7 @@ function upstreamCaller(
   };
   return {
     kube,
+    deadline,
     done: () => {
       clearTimeout(timer);
       cancelled?.removeEventListener("abort", onCancel);

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from "node:http";
+import type { ByteBudget } from "../limits/byte-budget.js";
 
 export class BodyError extends Error {
   constructor(
@@ -9,37 +10,13 @@ export class BodyError extends Error {
   }
 }
 
-/**
- * Bytes of unfinished request bodies held by all connections together: without it, many
- * connections that each send most of a body and stall hold the sum until they are dropped.
- */
-export class BodyBudget {
-  private held = 0;
-
-  constructor(readonly maxBytes: number) {}
-
-  get bytes(): number {
-    return this.held;
-  }
-
-  take(n: number): boolean {
-    if (this.held + n > this.maxBytes) return false;
-    this.held += n;
-    return true;
-  }
-
-  give(n: number): void {
-    this.held -= n;
-  }
-}
-
 export interface BodyLimits {
   /** Largest body; beyond, 413. */
   readonly maxBytes: number;
   /** Time for the whole body to arrive; beyond, 408. */
   readonly timeoutMs: number;
   /** Shared by all requests; when it is spent, 503. */
-  readonly budget: BodyBudget;
+  readonly budget: ByteBudget;
 }
 
 /** A parsed body and its text (for checks JSON.parse cannot make, see meta-duplicates.ts). */

@@ -15,6 +15,7 @@ import {
   SUPPORTED_PROTOCOL_VERSIONS,
 } from "@modelcontextprotocol/sdk/types.js";
 import type { CallDeps } from "../call/run-call.js";
+import { ByteBudget } from "../limits/byte-budget.js";
 import {
   CLIENT_REQUEST_ID,
   CLUSTER_HEADER_LINES,
@@ -25,7 +26,7 @@ import { sdkRequestRouter } from "../mcp/request-router.js";
 import { duplicateMetaKeys } from "../request/meta-duplicates.js";
 import { type ClusterHeaderLines, clusterHeaderLines } from "../request/raw-headers.js";
 import { type AdmissionOptions, admission } from "./admission.js";
-import { BodyBudget, BodyError, readJsonBody } from "./body.js";
+import { BodyError, readJsonBody } from "./body.js";
 import { classify, type Incoming } from "./jsonrpc.js";
 import { PostTransport } from "./post-transport.js";
 
@@ -81,10 +82,10 @@ export class HttpFrontend {
   private onIdle: (() => void) | undefined;
   private boundUrl: string | undefined;
   private readonly sweeper: NodeJS.Timeout;
-  private readonly bodyBudget: BodyBudget;
+  private readonly bodyBudget: ByteBudget;
 
   constructor(private readonly options: HttpFrontendOptions) {
-    this.bodyBudget = new BodyBudget(options.maxPendingBodyBytes);
+    this.bodyBudget = new ByteBudget(options.maxPendingBodyBytes);
     // CA bundles in headers are large: AH-HDR-9 needs ≥64 KiB; beyond the limit Node answers 431.
     this.http = createServer({ maxHeaderSize: options.maxHeaderSize }, (req, res) => {
       this.route(req, res).catch((err) => {

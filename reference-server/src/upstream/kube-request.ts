@@ -4,6 +4,7 @@ import https from "node:https";
 import type { LookupFunction } from "node:net";
 import { ToolError } from "../errors/tool-error.js";
 import { type Faults, NO_FAULTS } from "../faults.js";
+import type { ByteBudget } from "../limits/byte-budget.js";
 import type { Destination } from "../policy/network-policy.js";
 import { ERROR_CODE } from "../wire/constants.js";
 import type { UpstreamClient } from "./client-pool.js";
@@ -22,7 +23,16 @@ export interface KubeRequest {
   readonly body?: unknown;
 }
 
-const MAX_BODY = 32 * 1024 * 1024;
+/** How much of API servers' answers this server reads (see readBody). */
+export interface ResponseLimits {
+  /** Largest answer; beyond, [upstream-error] naming the limit. */
+  readonly maxBytes: number;
+  /** Shared by all answers being read, beyond the first FREE_BYTES of each. */
+  readonly budget: ByteBudget;
+}
+
+/** What every answer may hold without drawing on the shared budget: all of a usual one. */
+const FREE_BYTES = 64 * 1024;
 const DOT_SEGMENT = /(^|\/)\.\.?(\/|$)/;
 
 /** The exact header value sent upstream; AH-AUTH-1 says one scheme word and the token unchanged. */
@@ -59,6 +69,7 @@ export async function kubeRequest(
   destination: Destination,
   req: KubeRequest,
   signal: AbortSignal | undefined,
+  limits: ResponseLimits,
   faults: Faults = NO_FAULTS,
 ): Promise<KubeResponse> {
   const server = client.target.server;
@@ -87,17 +98,23 @@ export async function kubeRequest(
     lookup: pinnedLookup(destination),
   };
   const send = server.protocol === "http:" ? http.request : https.request;
-  const response = await new Promise<KubeResponse>((resolve, reject) => {
+  const answer = await new Promise<{ res: IncomingMessage; text: string }>((resolve, reject) => {
     const outgoing = send(options, (res) => {
-      readBody(res).then(
-        (text) =>
-          resolve({ status: res.statusCode ?? 0, body: parseJson(text), location: res.headers.location }),
-        reject,
-      );
+      readBody(res, server.host, limits).then((text) => resolve({ res, text }), reject);
     });
     outgoing.on("error", reject);
     outgoing.end(payload);
   });
+  // A large answer is parsed, then formatted, each in a turn of its own, so the calls waiting
+  // meanwhile (other tenants, timers) get the event loop in between.
+  const large = answer.text.length > FREE_BYTES;
+  if (large) await nextTurn();
+  const response: KubeResponse = {
+    status: answer.res.statusCode ?? 0,
+    body: parseJson(answer.text),
+    location: answer.res.headers.location,
+  };
+  if (large) await nextTurn();
   // Building the exchange's URL costs more than the hook on the hot path; production has none.
   if (faults.upstreamResponse === NO_FAULTS.upstreamResponse) return response;
   return faults.upstreamResponse(response, {
@@ -119,21 +136,62 @@ function pinnedLookup(destination: Destination): LookupFunction {
   };
 }
 
-function readBody(res: IncomingMessage): Promise<string> {
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * The answer's text, bounded: at most `maxBytes` (an announced Content-Length beyond it is
+ * refused before any byte is read), and beyond the first FREE_BYTES only while the budget
+ * shared by all answers being read lasts. The answer is chosen by whoever runs the API server
+ * the call names, so its size is the caller's to choose.
+ */
+function readBody(res: IncomingMessage, host: string, limits: ResponseLimits): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    let borrowed = 0;
+    let settled = false;
+    const settle = (error: Error | undefined) => {
+      if (settled) return;
+      settled = true;
+      limits.budget.give(borrowed);
+      if (error) {
+        chunks.length = 0;
+        res.destroy();
+        reject(error);
+      } else
+        resolve(
+          chunks.length === 1
+            ? (chunks[0] as Buffer).toString("utf8")
+            : Buffer.concat(chunks).toString("utf8"),
+        );
+    };
+    const tooLarge = () =>
+      new ToolError(
+        ERROR_CODE.upstreamError,
+        `the answer of ${host} is larger than ${limits.maxBytes} bytes, the most this server reads (--max-response-size).`,
+      );
+    if (Number(res.headers["content-length"]) > limits.maxBytes) return settle(tooLarge());
     res.on("data", (chunk: Buffer) => {
+      if (settled) return;
       size += chunk.length;
-      if (size > MAX_BODY) {
-        res.destroy(new Error("upstream response too large"));
-        return;
+      if (size > limits.maxBytes) return settle(tooLarge());
+      const beyond = size - FREE_BYTES - borrowed;
+      if (beyond > 0) {
+        if (!limits.budget.take(beyond)) {
+          return settle(
+            new ToolError(
+              ERROR_CODE.upstreamError,
+              `the answer of ${host} was not read: answers being read at once already hold ${limits.budget.maxBytes} bytes; try again.`,
+            ),
+          );
+        }
+        borrowed += beyond;
       }
       chunks.push(chunk);
     });
-    res.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    res.on("error", reject);
-    res.on("aborted", () => reject(new Error("upstream response aborted")));
+    res.on("end", () => settle(undefined));
+    res.on("error", (err) => settle(err));
+    res.on("close", () => settle(new Error("upstream response aborted")));
   });
 }
 

@@ -12,7 +12,7 @@ import {
   requireHeadersOnInitialize,
   unknownToolAsResult,
 } from "./lifecycle.js";
-import { ignoreAllowlist, noTimeout, noValueSizeLimit } from "./limits.js";
+import { ignoreAllowlist, noResponseSizeLimit, noTimeout, noValueSizeLimit } from "./limits.js";
 import {
   crashOnNonStringMeta,
   mergeMetaHeaders,
@@ -75,6 +75,7 @@ const DEFECTS: Record<DefectName, Partial<Faults> | (() => Partial<Faults>)> = {
   "drop-excess-headers": dropExcessHeaders,
   "no-host-origin-check": noHostOriginCheck,
   "no-value-size-limit": noValueSizeLimit,
+  "no-response-size-limit": noResponseSizeLimit,
 };
 
 export function defectFaults(name: DefectName): Partial<Faults> {

@@ -36,6 +36,7 @@ export const DEFECT_NAMES = [
   "lenient-bearer-separator",
   "embedded-ipv4-allowed",
   "no-host-origin-check",
+  "no-response-size-limit",
 ] as const;
 
 export type DefectName = (typeof DEFECT_NAMES)[number];

@@ -32,3 +32,12 @@ export const noValueSizeLimit: Partial<Faults> = {
     return validate(raw, call);
   },
 };
+
+/** no-response-size-limit: answers of any size are read, by any number of calls at once (AH-NET-4/5). */
+export const noResponseSizeLimit: Partial<Faults> = {
+  settings: (options) => ({
+    ...options,
+    maxResponseSize: Number.POSITIVE_INFINITY,
+    maxPendingResponseBytes: Number.POSITIVE_INFINITY,
+  }),
+};

@@ -10,6 +10,7 @@
 // most budget − 1 + (number of tuples) idle sockets (and never more than maxSockets per tuple).
 import type { Agent } from "node:https";
 import { afterEach, describe, expect, it } from "vitest";
+import { ByteBudget } from "../../src/limits/byte-budget.js";
 import type { Destination } from "../../src/policy/network-policy.js";
 import type { ClusterTarget } from "../../src/request/cluster-target.js";
 import { clusterHeaderLines } from "../../src/request/raw-headers.js";
@@ -19,6 +20,8 @@ import { ClientPool, POOL_DEFAULTS } from "../../src/upstream/client-pool.js";
 import { kubeRequest } from "../../src/upstream/kube-request.js";
 import { tokenFields } from "./helpers/fixtures.js";
 import { type FakeApiServer, type HeldRequest, json, startHeldApiServer } from "./helpers/https-upstream.js";
+
+const LIMITS = { maxBytes: 4 * 1024 * 1024, budget: new ByteBudget(64 * 1024 * 1024) };
 
 const cleanup: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -70,7 +73,7 @@ async function burst(pool: ClientPool, api: FakeApiServer, held: Held[], tokens:
       const { client, release } = pool.acquire(targetFor(api.url, token));
       agents.set(token, client.agent as Agent);
       requests.push(
-        kubeRequest(client, destination, { method: "GET", path: "/api/v1/namespaces" }, undefined)
+        kubeRequest(client, destination, { method: "GET", path: "/api/v1/namespaces" }, undefined, LIMITS)
           .then((r) => r.status)
           .finally(() => {
             release();

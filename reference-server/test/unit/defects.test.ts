@@ -436,6 +436,18 @@ current-context: x
     expect(quadratic).toBeGreaterThan(Math.max(100, 10 * linear));
   });
 
+  defect("no-response-size-limit", async () => {
+    const annotations: Record<string, string> = {};
+    for (let i = 0; i < 120_000; i++) annotations[`key-${i}`] = `value-${i}-xxxxxxxxxxxxxxxxxxxx`;
+    const big = JSON.stringify({ kind: "Pod", metadata: { name: "big", annotations } }); // 5.6 MB
+    const a = await api((_req, res) => res.writeHead(200, { "content-type": "application/json" }).end(big));
+    const spec = { tool: "pods_get", args: { name: "big" }, headers: tokenFields(a.url) };
+    expect(textOf(await call(testDeps(), spec))).toContain("larger than 4194304 bytes");
+    expect(
+      codeOf(await call(testDeps({ defects: ["no-response-size-limit"], requestTimeoutMs: 10_000 }), spec)),
+    ).toBe("ok");
+  });
+
   // Defects of the HTTP front end are shown with raw requests in http-admission.test.ts.
   const ELSEWHERE = {
     "drop-excess-headers": "http-admission.test.ts",

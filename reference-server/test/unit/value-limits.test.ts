@@ -221,7 +221,8 @@ describe("the reproductions of the issue, end to end", () => {
       );
       expect(r.text).toMatch(answer);
       expect(took).toBeLessThan(1500);
-      expect(Number(at(0.99))).toBeLessThan(Math.max(250, 3 * Number(usual(0.99))));
+      // Before the fix the other tenant waited seconds (or timed out): a bound far from both.
+      expect(Number(at(1))).toBeLessThan(1000);
       expect(a.seen.every((s) => s.authorization === `Bearer ${TOKEN_B}`)).toBe(true);
     },
   );

@@ -43,6 +43,8 @@ export interface TestDepsOptions {
   requestTimeoutMs?: number;
   maxValueSize?: number;
   maxInFlight?: number;
+  maxResponseSize?: number;
+  maxPendingResponseBytes?: number;
   maxInFlightPerServer?: number;
   poolMaxEntries?: number;
 }
@@ -56,6 +58,7 @@ export function testDeps(o: TestDepsOptions = {}): CallDeps & { log: LogCapture;
     allowInsecureTls: o.allowInsecureTls ?? false,
     requestTimeoutMs: o.requestTimeoutMs ?? 2000,
     maxValueSize: o.maxValueSize ?? DEFAULTS.maxValueSize,
+    maxResponseSize: o.maxResponseSize ?? DEFAULTS.maxResponseSize,
   });
   const log = new LogCapture();
   const pool = new ClientPool({ maxEntries: o.poolMaxEntries ?? 8, idleMs: 60_000, faults });
@@ -73,6 +76,9 @@ export function testDeps(o: TestDepsOptions = {}): CallDeps & { log: LogCapture;
     maxValueBytes: settings.maxValueSize ?? DEFAULTS.maxValueSize,
     maxInFlight: o.maxInFlight ?? DEFAULTS.maxInFlight,
     maxInFlightPerServer: o.maxInFlightPerServer ?? DEFAULTS.maxInFlightPerServer,
+    maxResponseBytes: settings.maxResponseSize ?? DEFAULTS.maxResponseSize,
+    maxPendingResponseBytes:
+      settings.maxPendingResponseBytes ?? o.maxPendingResponseBytes ?? DEFAULTS.maxPendingResponseBytes,
     faults,
   });
   return { ...deps, log, pool };
