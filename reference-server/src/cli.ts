@@ -66,6 +66,12 @@ export function parseCli(argv: readonly string[]): ReferenceServerOptions {
       DEFAULTS.maxSessions,
     )
     .option(
+      "--session-idle-timeout <ms>",
+      "a stateful session unused this long is ended (its client gets 404 and starts a new one)",
+      positiveInt("--session-idle-timeout"),
+      DEFAULTS.sessionIdleMs,
+    )
+    .option(
       "--max-header-lines <n>",
       "most request header lines accepted (beyond: HTTP 431; none is ever dropped unseen)",
       positiveInt("--max-header-lines"),
@@ -142,6 +148,7 @@ export function parseCli(argv: readonly string[]): ReferenceServerOptions {
     requestTimeout: number;
     maxHeaderSize: number;
     maxSessions: number;
+    sessionIdleTimeout: number;
     maxHeaderLines: number;
     maxValueSize: number;
     maxBodySize: number;
@@ -159,6 +166,7 @@ export function parseCli(argv: readonly string[]): ReferenceServerOptions {
   if (o.maxHeaderSize < 65_536) fail("--max-header-size must be at least 65536 (AH-HDR-9)");
   if (o.requestTimeout < 1) fail("--request-timeout must be at least 1 ms");
   if (o.maxSessions < 1) fail("--max-sessions must be at least 1");
+  if (o.sessionIdleTimeout < 1000) fail("--session-idle-timeout must be at least 1000 ms");
   if (o.maxHeaderLines < 100) fail("--max-header-lines must be at least 100");
   if (o.maxValueSize < 65_536)
     fail("--max-value-size must be at least 65536 (AH-HDR-9: CA bundles are large)");
@@ -201,6 +209,7 @@ export function parseCli(argv: readonly string[]): ReferenceServerOptions {
     requestTimeoutMs: o.requestTimeout,
     maxHeaderSize: o.maxHeaderSize,
     maxSessions: o.maxSessions,
+    sessionIdleMs: o.sessionIdleTimeout,
     maxHeaderLines: o.maxHeaderLines,
     maxValueSize: o.maxValueSize,
     maxBodySize: o.maxBodySize,

@@ -46,8 +46,10 @@ export interface ReferenceServerOptions {
   allowedHosts?: readonly string[];
   /** Origins allowed to call (a request without Origin always may); "*" for any. */
   allowedOrigins?: readonly string[];
-  /** Stateful sessions kept at once, default 10 000; beyond, the least recently used idle one ends. */
+  /** Stateful sessions kept at once, default 1 000; beyond, the least recently used idle one ends. */
   maxSessions?: number;
+  /** A session unused this long is ended, default 10 minutes. */
+  sessionIdleMs?: number;
   /** How long close() lets calls in flight finish, default 5 000 ms. */
   closeGraceMs?: number;
   logLevel?: string;
@@ -67,6 +69,8 @@ export interface ReferenceServer {
   readonly url: string | undefined;
   readonly logger: Logger;
   readonly pool: ClientPool;
+  /** Stateful sessions held (measurements, tests). */
+  readonly sessions: number;
 }
 
 export const DEFAULTS = {
@@ -84,7 +88,10 @@ export const DEFAULTS = {
   maxPendingResponseBytes: 64 * 1024 * 1024,
   maxHeaderLines: 1000,
   maxValueSize: 128 * 1024,
-  maxSessions: 10_000,
+  // An idle session holds ~23 KiB of heap, ~40-57 KiB of RSS (docs/reference-server.md): 1,000
+  // for 10 minutes is ~50 MiB that anyone can make the server hold without a credential.
+  maxSessions: 1_000,
+  sessionIdleMs: 10 * 60 * 1000,
   closeGraceMs: 5_000,
   poolMaxEntries: 64,
   poolIdleMs: 60_000,
@@ -122,6 +129,7 @@ export function createReferenceServer(given: ReferenceServerOptions = {}): Refer
       logger,
       pool,
       url: undefined,
+      sessions: 0,
       async listen() {
         stdio = await serveStdio(deps, options.maxBodySize ?? DEFAULTS.maxBodySize);
         return "stdio";
@@ -148,6 +156,7 @@ export function createReferenceServer(given: ReferenceServerOptions = {}): Refer
       origins: allowedOriginsFor(options.allowedOrigins),
     },
     maxSessions: options.maxSessions ?? DEFAULTS.maxSessions,
+    sessionIdleMs: options.sessionIdleMs ?? DEFAULTS.sessionIdleMs,
     closeGraceMs: options.closeGraceMs ?? DEFAULTS.closeGraceMs,
     deps,
   });
@@ -156,6 +165,9 @@ export function createReferenceServer(given: ReferenceServerOptions = {}): Refer
     pool,
     get url() {
       return frontend.url;
+    },
+    get sessions() {
+      return frontend.sessionCount;
     },
     listen: () => frontend.listen(),
     async close() {

@@ -43,6 +43,8 @@ export interface HttpFrontendOptions {
   readonly maxConnections: number;
   readonly admission: AdmissionOptions;
   readonly maxSessions: number;
+  /** A session unused for this long (and with no call in flight) is ended. */
+  readonly sessionIdleMs: number;
   readonly closeGraceMs: number;
   readonly deps: CallDeps;
 }
@@ -62,8 +64,6 @@ interface Session {
 /** As the SDK's own transport. */
 const MAX_BATCH = 100;
 const MCP_PATH = "/mcp";
-/** Abandoned sessions (client gone without DELETE) are closed after this long. */
-const SESSION_IDLE_MS = 30 * 60 * 1000;
 
 /**
  * Streamable HTTP front end. Every POST is answered on itself with a JSON body; there are no
@@ -103,13 +103,17 @@ export class HttpFrontend {
     this.http.headersTimeout = options.bodyTimeoutMs;
     this.http.requestTimeout = 2 * options.bodyTimeoutMs + 5_000;
     options.deps.faults.httpServer(this.http);
-    this.sweeper = setInterval(() => this.sweepSessions(), 60_000);
+    this.sweeper = setInterval(
+      () => this.sweepSessions(),
+      Math.min(60_000, Math.max(50, options.sessionIdleMs / 2)),
+    );
     this.sweeper.unref();
   }
 
   private sweepSessions(now = Date.now()): void {
     for (const [id, session] of this.sessions) {
-      if (now - session.lastSeen > SESSION_IDLE_MS && session.transport.inFlight === 0) this.endSession(id);
+      if (now - session.lastSeen > this.options.sessionIdleMs && session.transport.inFlight === 0)
+        this.endSession(id);
     }
   }
 
