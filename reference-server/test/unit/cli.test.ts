@@ -58,4 +58,15 @@ describe("--allowed-servers", () => {
     ]);
     expect((await started([])).allowlist).toBe("off: any server except always-refused addresses");
   });
+
+  it("the start-up log says which Host names and Origins are served", async () => {
+    const line = await started([
+      "--allowed-hosts",
+      "mcp.example.test",
+      "--allowed-origins",
+      "http://localhost:6274",
+    ]);
+    expect(line.allowedHosts).toEqual(["localhost", "127.0.0.1", "::1", "mcp.example.test"]);
+    expect(line.allowedOrigins).toEqual(["http://localhost:6274"]);
+  });
 });
