@@ -2,7 +2,7 @@
 // file is resolved against the user's working directory. Given these, `auto`
 // means the kubeconfig backend: a user who names clusters wants them used.
 import { resolve } from "node:path";
-import { parseContextList } from "../clusters/kubeconfig/contexts.js";
+import { parseContextList } from "../clusters/kubeconfig/context-list.js";
 import type { BackendChoice } from "../clusters/types.js";
 
 export interface KubeconfigOption {

@@ -26,13 +26,7 @@ export interface ExistingCluster {
   kubeconfig: string;
 }
 
-/** `--contexts a,b,c` → [a, b, c]; blanks are dropped. */
-export function parseContextList(value: string | undefined): string[] {
-  return (value ?? "")
-    .split(",")
-    .map((s) => s.trim())
-    .filter(Boolean);
-}
+export { parseContextList } from "./context-list.js";
 
 export function loadKubeconfigFile(file: string): KubeConfig {
   const kc = new KubeConfig();
