@@ -28,28 +28,28 @@ let upExited: Promise<number | null>;
 let kubeconfigFile: string;
 let owned: ClusterInfo[];
 
-/** Starts the CLI and resolves when it printed `marker` on stdout. */
+/** Starts the CLI and resolves with its output so far when it printed `marker` (stdout or stderr). */
 function startCli(
   args: string[],
   marker: string,
-): { child: ChildProcess; ready: Promise<string>; exited: Promise<number | null> } {
+): { child: ChildProcess; ready: Promise<string>; exited: Promise<number | null>; output: () => string } {
   const child = spawn(process.execPath, ["harness/bin/auth-headers-conformance.js", ...args], {
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";
-  let err = "";
-  child.stderr?.on("data", (d: Buffer) => {
-    err += d.toString();
-  });
   const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
   const ready = new Promise<string>((resolve, reject) => {
-    child.stdout?.on("data", (d: Buffer) => {
+    const seen = (d: Buffer) => {
       out += d.toString();
-      if (out.includes(marker)) resolve(out + err);
-    });
-    void exited.then((code) => reject(new Error(`exited early (${code}): ${err}`)));
+      if (out.includes(marker)) resolve(out);
+    };
+    child.stdout?.on("data", seen);
+    child.stderr?.on("data", seen);
+    void exited.then((code) =>
+      out.includes(marker) ? resolve(out) : reject(new Error(`exited (${code}): ${out}`)),
+    );
   });
-  return { child, ready, exited };
+  return { child, ready, exited, output: () => out };
 }
 
 beforeAll(async () => {
@@ -63,7 +63,7 @@ beforeAll(async () => {
       "--backend",
       "local",
       "--count",
-      "2",
+      "3",
       "--no-audit-log",
       "--out",
       clustersFile,
@@ -196,6 +196,66 @@ describe("the kubeconfig backend", () => {
     // The identities lost their access with the namespaces (401 once the API server's
     // ServiceAccount cache has seen the deletion, 403 until then).
     expect([401, 403]).toContain((await directGet(token.headers, identityPath)).status);
+  });
+
+  it("`run --kubeconfig` runs scenarios there and leaves nothing behind, also when stopped by SIGTERM", {
+    timeout: 240_000,
+  }, async () => {
+    const contexts = owned.map((c) => c.name).join(",");
+    const kc = adminKubeConfig(owned[0] as ClusterInfo);
+    const all = async () =>
+      (await kc.makeApiClient(CoreV1Api).listNamespace({ labelSelector: RUN_LABEL })).items;
+    const before = (await all()).length;
+    const reportDir = join(dir, "run-report");
+    const done = startCli(
+      [
+        "run",
+        "--target",
+        "reference",
+        "--kubeconfig",
+        kubeconfigFile,
+        "--contexts",
+        contexts,
+        "--tags",
+        "@AH-HDR-4",
+        "--report-dir",
+        reportDir,
+      ],
+      "reports in",
+    );
+    done.ready.catch(() => undefined); // judged by the exit code and the whole output below
+    const code = await done.exited;
+    const out = done.output();
+    expect(code, out.slice(-3000)).toBe(0);
+    expect(out).toMatch(/cluster-a: removed run [a-z0-9]+ \(3 namespace\(s\)\)/);
+    const verdict = JSON.parse(readFileSync(join(reportDir, "verdict.json"), "utf8")) as {
+      verdict: { scenarios: { verdict: string }[] };
+    };
+    expect(verdict.verdict.scenarios.length).toBeGreaterThan(0);
+    expect(verdict.verdict.scenarios.filter((s) => s.verdict === "fail")).toEqual([]);
+    expect((await all()).length).toBe(before);
+
+    const stopped = startCli(
+      [
+        "run",
+        "--target",
+        "reference",
+        "--kubeconfig",
+        kubeconfigFile,
+        "--contexts",
+        contexts,
+        "--tags",
+        "@AH-HDR-4",
+        "--report-dir",
+        join(dir, "stopped"),
+      ],
+      "target answers MCP",
+    );
+    await stopped.ready;
+    expect((await all()).length).toBe(before + 3);
+    stopped.child.kill("SIGTERM");
+    expect(await stopped.exited).toBe(130);
+    expect((await all()).length).toBe(before);
   });
 
   it("`clusters up --kubeconfig` removes what it created on Ctrl-C", { timeout: 120_000 }, async () => {
