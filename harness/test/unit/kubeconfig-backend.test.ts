@@ -12,6 +12,7 @@ import { renderFixtures } from "../../src/clusters/fixtures.js";
 import { adminKubeconfigYamlFor } from "../../src/clusters/kube.js";
 import { KubeconfigError, parseContextList, selectContexts } from "../../src/clusters/kubeconfig/contexts.js";
 import { OWNED_CLUSTER_NAMES, RUN_LABEL, runScopedNames } from "../../src/clusters/names.js";
+import { clusterSecrets } from "../../src/clusters/secrets.js";
 import type { ClusterInfo } from "../../src/clusters/types.js";
 import { PACKAGE_ROOT } from "../../src/package-root.js";
 
@@ -248,5 +249,33 @@ describe("clusters up --kubeconfig-out", () => {
     expect(kc.getCurrentCluster()?.server).toBe("https://127.0.0.1:2");
     expect(Buffer.from(kc.getCurrentCluster()?.caData ?? "", "base64").toString()).toBe(CA);
     expect(Buffer.from(kc.getCurrentUser()?.keyData ?? "", "base64").toString()).toBe("KEY-cluster-b");
+  });
+});
+
+describe("secrets of a cluster, for the reports' scrubber", () => {
+  it("include what the user's kubeconfig context carries, raw and decoded", () => {
+    const kc = new KubeConfig();
+    kc.loadFromOptions({
+      clusters: [{ name: "c", server: "https://10.0.0.1", caData: b64(CA), skipTLSVerify: false }],
+      users: [
+        { name: "u", token: "sekrit-token-123", keyData: b64("KEY-PEM-BODY"), certData: b64("CERT-PEM") },
+      ],
+      contexts: [{ name: "x", cluster: "c", user: "u" }],
+      currentContext: "x",
+    });
+    const info = {
+      name: "x",
+      backend: "kubeconfig",
+      server: "https://10.0.0.1",
+      caPem: CA,
+      admin: { user: "u", kubeconfig: kc.exportConfig() },
+      clientCa: {},
+      serviceAccount: {},
+      namespaces: runScopedNames("ab12").namespaces,
+      abilities: abilitiesFromInfo({ backend: "kubeconfig", clientCa: {}, serviceAccount: {} }),
+    } satisfies ClusterInfo;
+    expect(clusterSecrets(info)).toEqual(
+      expect.arrayContaining(["sekrit-token-123", b64("KEY-PEM-BODY"), "KEY-PEM-BODY", "CERT-PEM"]),
+    );
   });
 });
