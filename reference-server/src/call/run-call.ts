@@ -6,7 +6,7 @@ import { mapStatus, mapTransportError } from "../errors/upstream-errors.js";
 import type { Faults, SelectTuple, ValidateTuple } from "../faults.js";
 import { callLogger, type Logger } from "../log/logger.js";
 import { originLine, originOf } from "../origin/origin.js";
-import type { Destination, NetworkPolicy } from "../policy/network-policy.js";
+import type { NetworkPolicy } from "../policy/network-policy.js";
 import { type ClusterTarget, secretsOf } from "../request/cluster-target.js";
 import type { ClusterHeaderLines } from "../request/raw-headers.js";
 import type { CallSource } from "../request/source.js";
@@ -161,17 +161,19 @@ function upstreamCaller(
     if (signal.aborted) throw mapTransportError(signal.reason, host, deps.requestTimeoutMs, secrets);
     destination ??= deps.policy.check(target.server);
     const dest = destination instanceof Promise ? await withSignal(destination, signal) : destination;
-    const slot = await inFlightSlot(deps, dest, host, signal);
-    const { client, release } = deps.pool.acquire(target);
+    const free = deps.inFlight.acquire(`${dest.address}:${dest.port}`, signal);
+    const slot = typeof free === "function" ? free : await afterWaiting(free, deps, host);
+    let lease: ReturnType<ClientPool["acquire"]> | undefined;
     try {
-      const res = await kubeRequest(client, dest, req, signal, deps.responseLimits, deps.faults);
+      lease = deps.pool.acquire(target);
+      const res = await kubeRequest(lease.client, dest, req, signal, deps.responseLimits, deps.faults);
       if (res.status >= 200 && res.status < 300) return res.body;
       throw mapStatus(res.status, res.body, host, secrets);
     } catch (err) {
       if (isToolError(err)) throw err;
       throw mapTransportError(err, host, deps.requestTimeoutMs, secrets);
     } finally {
-      release();
+      lease?.release();
       slot();
     }
   };
@@ -185,17 +187,10 @@ function upstreamCaller(
   };
 }
 
-/** A slot for one upstream request; waiting for one counts against the call's deadline. */
-async function inFlightSlot(
-  deps: CallDeps,
-  dest: Destination,
-  host: string,
-  signal: AbortSignal,
-): Promise<() => void> {
-  const slot = deps.inFlight.acquire(`${dest.address}:${dest.port}`, signal);
-  if (typeof slot === "function") return slot;
+/** The slot a call waited for; the wait counts against its deadline. */
+async function afterWaiting(waiting: Promise<() => void>, deps: CallDeps, host: string): Promise<() => void> {
   try {
-    return await slot;
+    return await waiting;
   } catch (err) {
     if ((err as Error)?.name !== "TimeoutError")
       throw mapTransportError(err, host, deps.requestTimeoutMs, []);
