@@ -4,7 +4,24 @@ import { allowedHostsFor, allowedOriginsFor } from "./transport/admission.js";
 /** Starts a server, prints where it listens, and shuts down gracefully on SIGTERM/SIGINT. */
 export async function run(options: ReferenceServerOptions): Promise<void> {
   const server = createReferenceServer(options);
-  const where = await server.listen();
+  let where: string;
+  try {
+    where = await server.listen();
+  } catch (err) {
+    // An operator's problem (port taken, address not local), not a bug: one line, no stack.
+    const e = err as NodeJS.ErrnoException;
+    const at = `${options.host ?? DEFAULTS.host}:${options.port ?? DEFAULTS.port}`;
+    const why =
+      e.code === "EADDRINUSE"
+        ? "address already in use"
+        : e.code === "EADDRNOTAVAIL"
+          ? "address not available"
+          : e.message;
+    process.stderr.write(
+      `auth-headers-server: cannot listen on ${at}: ${why}${e.code ? ` (${e.code})` : ""}\n`,
+    );
+    process.exit(1);
+  }
   if (!options.stdio) process.stdout.write(`listening on ${where}\n`);
   const allowlist = options.allowedServers ?? "off: any server except always-refused addresses";
   const hosts = allowedHostsFor(options.host ?? DEFAULTS.host, options.allowedHosts);

@@ -1,4 +1,6 @@
 // The production command line: start-up errors exit 2 with a message naming the flag.
+
+import { createServer } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { createReferenceServer } from "../../src/server.js";
 import { runToExit, type Spawned, spawnServer } from "./helpers/spawn.js";
@@ -68,5 +70,18 @@ describe("--allowed-servers", () => {
     ]);
     expect(line.allowedHosts).toEqual(["localhost", "127.0.0.1", "::1", "mcp.example.test"]);
     expect(line.allowedOrigins).toEqual(["http://localhost:6274"]);
+  });
+});
+
+describe("start-up failures", () => {
+  it("a port in use is a one-line error naming the address, exit 1, no stack trace", async () => {
+    const taken = createServer();
+    await new Promise<void>((r) => taken.listen(0, "127.0.0.1", r));
+    cleanup.push(() => new Promise((r) => taken.close(r)));
+    const port = String((taken.address() as { port: number }).port);
+    const r = await runToExit(BIN, ["--port", port]);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`cannot listen on 127.0.0.1:${port}: address already in use (EADDRINUSE)`);
+    expect(r.err).not.toMatch(/\n\s+at /);
   });
 });
