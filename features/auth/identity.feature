@@ -72,7 +72,7 @@ Feature: The API server sees exactly the caller's identity
   Scenario: Reading a ConfigMap the identity may not read is forbidden, without retry
     Given a token identity alice on cluster A
     And an MCP session
-    When alice reads the ConfigMap "forbidden-plans" in namespace "conformance-forbidden"
+    When alice reads the ConfigMap "forbidden-plans" in namespace "<A.forbidden-namespace>"
     Then the call fails with "forbidden"
     And the audit log of cluster A shows alice forbidden exactly once
 

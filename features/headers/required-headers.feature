@@ -153,3 +153,4 @@ Feature: Required headers and their formats are validated before any connection
       | kubernetes-server                     |
       | kubernetes-authorization              |
       | kubernetes-certificate-authority-data |
+      | kubernetes-insecure-skip-tls-verify   |

@@ -66,6 +66,24 @@ Feature: Credentials in the tool call's _meta
       | kubernetes-server        | Kubernetes-Server        | <A.server>            |
       | kubernetes-authorization | KUBERNETES-AUTHORIZATION | <alice.authorization> |
 
+  @AH-SRC-6 @AH-HDR-8 @AH-HDR-10 @AH-ERR-1 @AH-ERR-2
+  Scenario Outline: A _meta key written twice in the JSON text is a duplicate (<key>)
+    When alice calls "namespaces_list" with its credentials in _meta, the key "<key>" written twice in the JSON text
+    Then the call fails with "invalid-header" naming "<key>"
+    And the audit log of cluster A shows no request from alice
+    And the target still serves alice
+
+    Examples:
+      | key                      |
+      | kubernetes-authorization |
+      | kubernetes-server        |
+
+  @AH-SRC-6 @AH-ERR-1 @AH-ERR-2
+  Scenario: A _meta key spelled with a look-alike letter is not a kubernetes key
+    When alice calls "namespaces_list" with its credentials in _meta, the key "kubernetes-authorization" spelled with a Kelvin sign
+    Then the call fails with "missing-header" naming "kubernetes-authorization"
+    And the audit log of cluster A shows no request from alice
+
   @AH-SRC-1 @AH-SRC-3 @AH-ORIGIN-3
   Scenario: _meta switches clusters while the HTTP headers stay on A
     When alice reads the cluster identity

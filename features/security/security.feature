@@ -80,6 +80,17 @@ Feature: The provider does not leak, follow or fall back
     Then the hung call fails with "timeout" within the request timeout
     And each call of the other tenant took less than 1500 ms
 
+  @AH-NET-7 @AH-NET-5 @AH-ERR-1
+  Scenario: An answer larger than any sane limit fails the call in time and other tenants stay fast
+    Given a token identity bob on cluster B
+    And an HTTPS API server whose answers are 24 MiB
+    And an MCP session
+    When alice calls "resources_get" against the large-answer server while bob calls "namespaces_list" 5 times
+    Then the call fails with "upstream-error" [AH-NET-7]
+    And the provider stopped reading the large answer and named its limit [AH-NET-7]
+    And the large answer was refused within the request timeout [AH-NET-7]
+    And each call of the other tenant took less than 1500 ms
+
   @AH-NET-6 @AH-ERR-1
   Scenario: An API server that cannot be reached is unreachable
     Given an MCP session
@@ -87,12 +98,28 @@ Feature: The provider does not leak, follow or fall back
     Then the call fails with "unreachable"
 
   @AH-NET-2 @AH-ERR-1
-  Scenario: The unspecified address is refused by default, before connecting
+  Scenario Outline: An address that means this machine is refused by default, before connecting (<host>)
     Given a TCP canary on 127.0.0.1
     And an MCP session
-    When alice calls "namespaces_list" with the server set to the unspecified address and the canary's port
+    When alice calls "namespaces_list" with the server set to "<host>" and the canary's port
     Then the call fails with one of "server-not-allowed, invalid-header"
     And the TCP canary saw no connection
+
+    Examples:
+      | host               |
+      | 0.0.0.0            |
+      | [::ffff:0.0.0.0]   |
+      | [::ffff:0:0]       |
+
+  @AH-SEC-3
+  Scenario Outline: A request with a foreign <header> is refused before MCP (DNS rebinding)
+    When an initialize is sent with the <header> header "<value>"
+    Then it is refused with HTTP 403
+
+    Examples:
+      | header | value                              |
+      | Host   | rebind.attacker.example            |
+      | Origin | http://rebind.attacker.example     |
 
   @AH-SEC-2
   Scenario: The provider logs one line per call with tool and server host, credentials redacted

@@ -49,7 +49,10 @@ export async function judgeSuccess(world: ConformanceWorld, reqs = world.checks.
 async function requestsDuring(world: ConformanceWorld, user: string, index: number) {
   const w = world.windows.find((x) => x.index === index);
   const seen: string[] = [];
-  for (const name of world.marks.keys()) {
+  const witnesses = [...world.marks.keys()].filter((n) => world.cluster(n).can("auditLog"));
+  if (witnesses.length === 0)
+    throw new Untestable("no cluster's audit log can be read to tell whether it was contacted");
+  for (const name of witnesses) {
     const events = (await world.auditSettled(name, user)).filter((e) => {
       const at = Date.parse(e.requestReceivedTimestamp);
       // strictly inside: the API server receives a request after the call was sent and
@@ -99,14 +102,21 @@ export async function judgeRefusal(world: ConformanceWorld, exp: RefusalExpectat
       if (a.kind === "http-error" && !refusedInAnyForm(a)) fail(`HTTP ${a.status} instead of a refusal`);
       if (validation && upstreamCode(a))
         fail(`not refused before connecting: [${a.code}] is the answer of a server the provider contacted`);
-      if (validation && who && world.identities.has(who)) {
-        const seen = await requestsDuring(world, world.identity(who).user, last.call);
-        if (seen.length)
-          fail(`refused only after the API server was contacted: ${seen.join(", ")} as ${who}`);
-      }
     },
     opts,
   );
+  if (validation && who && world.identities.has(who) && a.kind !== "result" && a.kind !== "no-answer")
+    await world.checks.judge(
+      "not-contacted",
+      world.checks.subject(),
+      "no API server saw the caller during the refused call",
+      async () => {
+        const seen = await requestsDuring(world, world.identity(who).user, last.call);
+        if (seen.length)
+          fail(`refused only after the API server was contacted: ${seen.join(", ")} as ${who}`);
+      },
+      opts,
+    );
   // A validation refusal that came from upstream is the finding above; its code and wording are not another.
   const form =
     validation && upstreamCode(a)

@@ -13,13 +13,19 @@ export interface RawResponse {
 /** Header list as [name, value] pairs; a name may repeat. */
 export type RawHeaders = [string, string][];
 
+/** A body sent as these exact bytes (for JSON that JSON.stringify cannot write, e.g. a key twice). */
+export class RawJson {
+  constructor(readonly text: string) {}
+}
+
 export function rawPost(url: string, body: unknown, headers: RawHeaders, timeoutMs = 30_000) {
   return new Promise<RawResponse>((resolve, reject) => {
     const u = new URL(url);
-    const payload = Buffer.from(JSON.stringify(body));
+    const payload = Buffer.from(body instanceof RawJson ? body.text : JSON.stringify(body));
+    // a Host given by the caller replaces the URL's (DNS-rebinding checks)
+    const ownHost = headers.some(([k]) => k.toLowerCase() === "host");
     const flat: string[] = [
-      "host",
-      u.host,
+      ...(ownHost ? [] : ["host", u.host]),
       "content-type",
       "application/json",
       "accept",
@@ -131,6 +137,14 @@ export class RawSession {
     const h: RawHeaders = [["mcp-protocol-version", PROTOCOL_VERSION]];
     if (this.sessionId) h.push(["mcp-session-id", this.sessionId]);
     return h;
+  }
+
+  /** tools/call whose `_meta` is this exact JSON text. */
+  async callWithMetaText(tool: string, args: Record<string, unknown>, headers: RawHeaders, metaJson: string) {
+    const id = this.nextId++;
+    const text = `{"jsonrpc":"2.0","id":${id},"method":"tools/call","params":{"name":${JSON.stringify(tool)},"arguments":${JSON.stringify(args)},"_meta":${metaJson}}}`;
+    const response = await rawPost(this.url, new RawJson(text), [...this.sessionHeaders(), ...headers]);
+    return { response, message: response.messages.find((m) => m.id === id) };
   }
 
   /** tools/call with exactly these extra header lines (names may repeat). */

@@ -120,6 +120,67 @@ export async function tcpProxy(to: { host: string; port: number }, host = "127.0
 }
 
 /**
+ * HTTPS "API server" whose every answer is a ConfigMap of about `bytes` bytes,
+ * streamed in 64 KiB chunks (no Content-Length: a provider must count).
+ */
+export async function bigAnswerServer(
+  pem: Pem,
+  bytes: number,
+  host = "127.0.0.1",
+): Promise<Listener & { requests: SeenRequest[]; bigAnswers: { completed: boolean }[] }> {
+  const requests: SeenRequest[] = [];
+  const bigAnswers: { completed: boolean }[] = [];
+  const chunk = "x".repeat(64 * 1024);
+  const server = createHttpsServer({ cert: pem.certPem, key: pem.keyPem }, (req, res) => {
+    requests.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers });
+    const path = (req.url ?? "").split("?")[0] ?? "";
+    if (path === "/api/v1") {
+      // discovery first, as a client finds its resource
+      res.writeHead(200, { "content-type": "application/json" }).end(
+        JSON.stringify({
+          kind: "APIResourceList",
+          groupVersion: "v1",
+          resources: [
+            {
+              name: "configmaps",
+              singularName: "configmap",
+              namespaced: true,
+              kind: "ConfigMap",
+              verbs: ["get", "list"],
+            },
+          ],
+        }),
+      );
+      return;
+    }
+    // the object asked for, so that a provider without a limit serves it
+    const name = path.split("/").pop() || "big";
+    const answer = { completed: false };
+    bigAnswers.push(answer);
+    res.on("finish", () => {
+      answer.completed = true;
+    });
+    res.writeHead(200, { "content-type": "application/json" });
+    res.write(
+      `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":${JSON.stringify(name)},"namespace":"conformance"},"data":{"big":"`,
+    );
+    let sent = 0;
+    const more = () => {
+      while (sent < bytes) {
+        sent += chunk.length;
+        if (!res.write(chunk)) return void res.once("drain", more);
+      }
+      res.end('"}}');
+    };
+    res.on("error", () => undefined);
+    more();
+  });
+  const sockets = track(server);
+  const port = await listen(server, host);
+  return { host, port, address: `${host}:${port}`, requests, bigAnswers, close: closer(server, sockets) };
+}
+
+/**
  * HTTPS reverse proxy serving the API server under a path prefix (as API
  * gateways do): strips `prefix` and forwards the request, headers included,
  * to `upstream` (verified with `upstreamCa`).

@@ -24,6 +24,7 @@ import {
 } from "../spec/features.js";
 import { loadRequirements, loadSpecVersion, REPO_ROOT } from "../spec/requirements.js";
 import type { WorldParams } from "../world/params.js";
+import { startWithFreshPort } from "../world/targets.js";
 import { probeMcp, type RunningTarget, startTarget, TargetStartError } from "./target.js";
 
 export const HARNESS_VERSION = "0.1.0";
@@ -196,11 +197,13 @@ export async function run(opts: RunOptions): Promise<number> {
     if (!probeUrl) {
       log(`starting target (profile ${profile.name})…`);
       try {
-        probeTarget = await startTarget(profile, {
-          logFile: join(targetLogDir, "probe.log"),
-          env: { KUBECONFIG: undefined },
-          commandOverride: opts.targetCmd,
-        });
+        probeTarget = await startWithFreshPort(() =>
+          startTarget(profile, {
+            logFile: join(targetLogDir, "probe.log"),
+            env: { KUBECONFIG: undefined },
+            commandOverride: opts.targetCmd,
+          }),
+        );
       } catch (e) {
         if (e instanceof TargetStartError) return targetFailure(e.message, e.output, registry);
         throw e;

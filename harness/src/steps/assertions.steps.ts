@@ -146,6 +146,7 @@ Then(
       `cluster ${c}'s audit log shows ${who} making a successful request`,
       async () => {
         const user = this.identity(who).user;
+        if (!this.cluster(c).can("auditLog")) return proveByPrivateObject(this, c, who);
         const events = await this.auditSettled(c, user);
         if (events.some(ok)) return;
         // A call of `who` that failed: the scenario's finding, or an identity that fails everywhere?
@@ -241,6 +242,46 @@ Then(
     );
   },
 );
+
+/**
+ * Where the audit log cannot be read (an existing cluster): the identity's last
+ * call succeeded, and through the provider its tuple reads the one object only
+ * it may read (its nonce comes back), while another identity of the scenario on
+ * that cluster is refused it. That proves the provider sends the credential it
+ * is given to that cluster; it cannot prove what an earlier call did.
+ */
+async function proveByPrivateObject(world: ConformanceWorld, c: string, who: string): Promise<void> {
+  const mine = world.lastBy.get(who);
+  if (mine && mine.answer.kind !== "result") {
+    await untestableIfPrecondition(world, who, mine.answer);
+    fail(`${who}'s call failed: ${world.secrets.scrub(mine.answer.text.slice(0, 160))}`);
+  }
+  const p = world.cluster(c).privateConfigMap(world.identity(who));
+  const args = { apiVersion: "v1", kind: "ConfigMap", namespace: p.namespace, name: p.name };
+  const read = (as: string) =>
+    world.call("resources_get", {
+      headers: world.headersOf(as),
+      args,
+      label: world.labelOf(as, [`reads ${who}'s private ConfigMap`]),
+      control: true,
+    });
+  const own = await read(who);
+  expect(
+    own.answer.kind === "result",
+    `${who} cannot read its own private object through the provider: ${own.answer.text.slice(0, 160)}`,
+  );
+  expect(own.answer.text.includes(p.nonce), `reading ${who}'s private object did not return its nonce`);
+  const other = [...world.identities].find(
+    ([n, e]) => n !== who && e.cluster === c && e.identity.privateConfigMap,
+  )?.[0];
+  if (other) {
+    const theirs = await read(other);
+    expect(
+      theirs.answer.kind !== "result",
+      `${other}'s tuple read ${who}'s private object: the provider used another credential`,
+    );
+  }
+}
 
 function describe(events: AuditEvent[]): string {
   if (events.length === 0) return "";

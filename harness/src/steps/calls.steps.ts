@@ -76,7 +76,7 @@ When(
     await callAs(this, who, "resources_get", this.headersOf(who), [], {
       apiVersion: "v1",
       kind: "ConfigMap",
-      namespace: ns,
+      namespace: await resolveValue(this, ns),
       name,
     });
   },
@@ -250,7 +250,7 @@ When(
   "{word} calls {string} with arguments for a pod that does not exist",
   async function (this: ConformanceWorld, who: string, tool: string) {
     await callAs(this, who, tool, this.headersOf(who), [], {
-      namespace: "conformance",
+      namespace: this.args("pods_get", this.identityCluster(who)).namespace,
       name: "no-such-pod-4f1c",
     });
   },

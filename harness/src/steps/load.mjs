@@ -17,5 +17,6 @@ for (const name of [
   "load.steps",
   "fault.steps",
   "fuzz.steps",
+  "hostile.steps",
 ])
   await import(`${dir}${name}${ext}`);

@@ -74,7 +74,7 @@ When(
       };
     });
     const tool = this.tool("resources_get");
-    const args = this.args("resources_get");
+    const argsOf = new Map([...this.clusters().keys()].map((k) => [k, this.args("resources_get", k)]));
     const at = this.elapsed();
     const t0 = performance.now();
     await runPool(
@@ -85,6 +85,7 @@ When(
         const s = sessions[c.session] as LeanMcp;
         const h = this.headersOf(c.who);
         try {
+          const args = argsOf.get(c.cluster) ?? {};
           c.outcome = c.via === "meta" ? await s.call(tool, args, {}, h) : await s.call(tool, args, h);
         } catch (e) {
           c.error = (e as Error).message;

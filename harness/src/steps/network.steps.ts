@@ -4,6 +4,7 @@ import { judgeErrorForm, lastCall, requireSuccess } from "../checks/judgements.j
 import { untestableIfPrecondition } from "../checks/preconditions.js";
 import { expect, fail, NotApplicable } from "../checks/recorder.js";
 import {
+  bigAnswerServer,
   hangListener,
   httpCanary,
   httpsRecorder,
@@ -85,6 +86,106 @@ async function withServer(
   const t = world.labelOf(who, changes);
   return world.call(tool, { headers: h, label: { ...t, server: label } });
 }
+
+Given(
+  "an HTTPS API server whose answers are {int} MiB",
+  async function (this: ConformanceWorld, mib: number) {
+    const ca = await this.oracleCa();
+    const pem = await makeServerCert(ca, ["127.0.0.1"]);
+    keep(this, "bigAnswer", await bigAnswerServer(pem, mib * 1024 * 1024));
+  },
+);
+
+When(
+  "{word} calls {string} against the large-answer server while {word} calls {string} {int} times",
+  async function (
+    this: ConformanceWorld,
+    who: string,
+    tool: string,
+    other: string,
+    otherTool: string,
+    n: number,
+  ) {
+    const big = oracle(this, "bigAnswer");
+    const ca = await this.oracleCa();
+    const h = this.headersOf(who);
+    h["kubernetes-server"] = `https://${big.address}`;
+    h["kubernetes-certificate-authority-data"] = b64(ca.certPem);
+    const limit = (this.timeoutMs ?? this.profile.defaultRequestTimeoutMs) + 5000;
+    this.slow = { otherMs: [], other };
+    const state = this.slow;
+    const s = await this.connect();
+    const t0 = performance.now();
+    const call = this.call(tool, {
+      headers: h,
+      label: {
+        ...this.labelOf(who, [
+          "kubernetes-server = a server with huge answers",
+          "kubernetes-certificate-authority-data = the oracle CA",
+        ]),
+        server: "a server with huge answers",
+      },
+      timeoutMs: limit + 1000,
+    }).then((r) => {
+      state.ms = performance.now() - t0;
+      return r;
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < n; i++) {
+      const o = await this.call(otherTool, {
+        headers: this.headersOf(other),
+        label: this.labelOf(other),
+        session: s,
+      });
+      state.otherMs.push(o.answer.kind === "result" ? o.answer.durationMs : Number.POSITIVE_INFINITY);
+      if (o.answer.kind !== "result") state.otherFailure ??= o.answer;
+    }
+    this.last = await call;
+  },
+);
+
+Then(
+  "the provider stopped reading the large answer and named its limit",
+  async function (this: ConformanceWorld) {
+    const last = lastCall(this);
+    const big = oracle(this, "bigAnswer");
+    await this.checks.judge(
+      "answer-limit",
+      this.checks.subject(),
+      "the provider stops reading at its limit and the error names the limit",
+      () => {
+        const read = big.bigAnswers.filter((x) => x.completed).length;
+        expect(big.bigAnswers.length > 0, "the provider never asked for the object");
+        expect(
+          read === 0,
+          `the provider read ${read} answer(s) of 24 MiB to the end: it has no limit of at most 16 MiB`,
+        );
+        if (last.answer.kind === "tool-error" || last.answer.kind === "jsonrpc-error")
+          expect(
+            /\d+(\.\d+)?\s*(bytes|[KMG]i?B)\b/i.test(last.answer.text),
+            `the error does not name the limit: ${this.secrets.scrub(last.answer.text.slice(0, 160))}`,
+          );
+      },
+      { call: last.call },
+    );
+  },
+);
+
+Then("the large answer was refused within the request timeout", async function (this: ConformanceWorld) {
+  const last = lastCall(this);
+  const limit = (this.timeoutMs ?? this.profile.defaultRequestTimeoutMs) + 1000;
+  await this.checks.judge(
+    "answer-limited-in-time",
+    this.checks.subject(),
+    `the call fails within the request timeout + 1 s (${limit} ms)`,
+    () => {
+      const took = this.slow?.ms ?? Number.POSITIVE_INFINITY;
+      expect(last.answer.kind !== "no-answer", `no answer: ${last.answer.text.slice(0, 160)}`);
+      expect(took <= limit, `the call took ${Math.round(took)} ms (limit ${limit} ms)`);
+    },
+    { call: last.call },
+  );
+});
 
 When(
   "{word} calls {string} with the server set to the TCP canary",
@@ -188,15 +289,15 @@ When(
     // timeout fails in seconds instead of holding the run for minutes.
     const limit = (this.timeoutMs ?? this.profile.defaultRequestTimeoutMs) + 5000;
     const t0 = performance.now();
-    this.hung = { otherMs: [], other };
-    const state = this.hung;
+    this.slow = { otherMs: [], other };
+    const state = this.slow;
     const hungCall = this.call(tool, {
       headers: h,
       label: { ...this.labelOf(who, ["kubernetes-server = the hung server"]), server: "the hung server" },
       timeoutMs: limit + 1000,
       session: s,
     }).then((r) => {
-      state.hungMs = performance.now() - t0;
+      state.ms = performance.now() - t0;
       return r;
     });
     await new Promise((r) => setTimeout(r, 200));
@@ -227,7 +328,7 @@ Then(
         const a = last.answer;
         expect(a.kind !== "result", "the call to a hung server succeeded");
         expect(a.kind !== "no-answer", `no answer within ${limit + 1000} ms: ${a.text.slice(0, 160)}`);
-        const took = this.hung?.hungMs ?? Number.POSITIVE_INFINITY;
+        const took = this.slow?.ms ?? Number.POSITIVE_INFINITY;
         expect(took <= limit, `the hung call took ${Math.round(took)} ms (limit ${limit} ms)`);
       },
       { call: last.call },
@@ -244,11 +345,11 @@ Then(
       ["AH-NET-5"],
       `every call of the other tenant took < ${ms} ms`,
       async () => {
-        const others = this.hung?.otherMs ?? [];
+        const others = this.slow?.otherMs ?? [];
         expect(others.length > 0, "no other calls were made");
         const failed = others.filter((d) => !Number.isFinite(d));
         if (failed.length) {
-          const h = this.hung;
+          const h = this.slow;
           if (h?.otherFailure) await untestableIfPrecondition(this, h.other, h.otherFailure, ["AH-NET-5"]);
           fail(`${failed.length} call(s) of the other tenant failed`);
         }

@@ -22,7 +22,7 @@ When(
         if (!s) return;
         const t = performance.now();
         try {
-          const r = await s.callRaw(this.tool("resources_get"), this.args("resources_get"), {
+          const r = await s.callRaw(this.tool("resources_get"), this.args("resources_get", call.cluster), {
             headers: this.headersOf(call.who),
           });
           call.answer = resultAnswer(r, performance.now() - t);

@@ -37,6 +37,7 @@ async function resolveOne(
     return b64(pems.map((p) => p.trim()).join("\n"));
   }
   if (field === "server") return world.serverOf(subject);
+  if (field === "forbidden-namespace") return world.cluster(subject).info.namespaces.forbidden;
   if (field === "host") return new URL(world.serverOf(subject)).host;
   const h = world.headersOf(subject);
   switch (field) {

@@ -6,7 +6,35 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Profile } from "../profile/schema.js";
-import { probeMcp, type RunningTarget, type StartOptions, startTarget } from "../runner/target.js";
+import {
+  probeMcp,
+  type RunningTarget,
+  type StartOptions,
+  startTarget,
+  TargetStartError,
+} from "../runner/target.js";
+
+/**
+ * The free port is found by binding and releasing it, so another process may take it
+ * before the target binds it: start again on a new port when the target says so.
+ */
+export async function startWithFreshPort(
+  start: () => Promise<RunningTarget>,
+  attempts = 3,
+): Promise<RunningTarget> {
+  for (let i = 1; ; i++) {
+    try {
+      return await start();
+    } catch (e) {
+      if (
+        i >= attempts ||
+        !(e instanceof TargetStartError) ||
+        !/EADDRINUSE|address already in use/i.test(e.output)
+      )
+        throw e;
+    }
+  }
+}
 
 /** Lines that mean the provider crashed or caught a crash, in the languages providers are written in. */
 export const PANIC_TEXT =
@@ -100,12 +128,14 @@ export async function startInstance(
 ): Promise<TargetInstance> {
   mkdirSync(spec.logDir, { recursive: true, mode: 0o700 });
   const logFile = join(spec.logDir, `worker-${worker()}-${String(++counter).padStart(3, "0")}-${label}.log`);
-  const proc = await startTarget(spec.profile, {
-    ...opts,
-    env: { KUBECONFIG: undefined, ...opts.env },
-    logFile,
-    commandOverride: spec.commandOverride,
-  });
+  const proc = await startWithFreshPort(() =>
+    startTarget(spec.profile, {
+      ...opts,
+      env: { KUBECONFIG: undefined, ...opts.env },
+      logFile,
+      commandOverride: spec.commandOverride,
+    }),
+  );
   return new TargetInstance(label, proc.url, proc);
 }
 

@@ -36,15 +36,22 @@ let sharedTarget: SharedTarget | undefined;
 /** A scenario needs a capability the profile does not claim: reported as skipped. */
 export class SkipScenario extends Error {}
 
-export const DEFAULT_ARGS: Record<string, Record<string, unknown>> = {
-  namespaces_list: {},
-  pods_list: {},
-  pods_list_in_namespace: { namespace: "conformance" },
-  pods_get: { namespace: "conformance", name: "fixture-pod-1" },
-  resources_list: { apiVersion: "v1", kind: "ConfigMap", namespace: "conformance" },
-  resources_get: { apiVersion: "v1", kind: "ConfigMap", namespace: "conformance", name: "cluster-identity" },
-  events_list: { namespace: "conformance" },
-};
+/** Arguments of each required tool, aimed at the fixtures (in the cluster's fixture namespace). */
+export function defaultArgs(tool: string, ns: string): Record<string, unknown> {
+  switch (tool) {
+    case "pods_list_in_namespace":
+    case "events_list":
+      return { namespace: ns };
+    case "pods_get":
+      return { namespace: ns, name: "fixture-pod-1" };
+    case "resources_list":
+      return { apiVersion: "v1", kind: "ConfigMap", namespace: ns };
+    case "resources_get":
+      return { apiVersion: "v1", kind: "ConfigMap", namespace: ns, name: "cluster-identity" };
+    default:
+      return {};
+  }
+}
 
 /** Codes a provider gives a tuple it refused to use: a valid tuple must never get one. */
 export const VALIDATION_CODES = [
@@ -96,6 +103,7 @@ export interface Oracles {
   redirectCanary?: Listener & { requests: SeenRequest[] };
   gateway?: Listener & { requests: SeenRequest[] };
   gatewayPrefix?: string;
+  bigAnswer?: Listener & { requests: SeenRequest[]; bigAnswers: { completed: boolean }[] };
 }
 
 export interface ScenarioInfo {
@@ -137,7 +145,10 @@ export class ConformanceWorld extends World<WorldParams> {
   private workaroundHeaders?: Headers;
   /** Control call outcome per identity (precondition checks), made at most once per scenario. */
   readonly controls = new Map<string, Answer>();
-  hung?: { hungMs?: number; otherMs: number[]; other: string; otherFailure?: Answer };
+  /** The answer to a raw request refused before MCP (Host/Origin checks). */
+  admission?: { status?: number; body?: string; error?: string };
+  /** A slow or hung call and the other tenant's calls made meanwhile (AH-NET-5). */
+  slow?: { ms?: number; otherMs: number[]; other: string; otherFailure?: Answer };
   concurrent?: { who: string; cluster: string; answer?: Answer }[];
   load?: LoadState;
   fault?: FaultState;
@@ -314,8 +325,10 @@ export class ConformanceWorld extends World<WorldParams> {
     return toolName(this.profile, specName);
   }
 
-  args(specName: string): Record<string, unknown> {
-    return { ...(DEFAULT_ARGS[specName] ?? {}) };
+  /** Default arguments of a tool for cluster `cluster` (its fixture namespace; existing clusters use run-scoped ones). */
+  args(specName: string, cluster = "A"): Record<string, unknown> {
+    const c = this.clusters().get(cluster);
+    return defaultArgs(specName, c?.info.namespaces?.fixture ?? "conformance");
   }
 
   requiredTools(): string[] {
@@ -570,7 +583,7 @@ export class ConformanceWorld extends World<WorldParams> {
     this.requireHealthyTarget();
     const s = opts.session ?? this.session ?? (await this.defaultSession());
     const tool = opts.rawToolName ? spec : this.tool(spec);
-    const args = opts.args ?? this.args(spec);
+    const args = opts.args ?? this.args(spec, opts.label.cluster);
     const startEpoch = Date.now();
     const at = this.elapsed();
     const t0 = performance.now();
@@ -600,14 +613,27 @@ export class ConformanceWorld extends World<WorldParams> {
   }
 
   /** One tools/call over raw HTTP (repeated header lines, exact bytes). */
-  async rawCall(spec: string, headers: RawHeaders, label: TupleLabel, meta?: Record<string, unknown>) {
+  async rawCall(
+    spec: string,
+    headers: RawHeaders,
+    label: TupleLabel,
+    meta?: Record<string, unknown> | { json: string },
+  ) {
     const s = await this.rawSession();
     const startEpoch = Date.now();
     const at = this.elapsed();
     const t0 = performance.now();
     let answer: Answer;
     try {
-      const { response, message } = await s.call(this.tool(spec), this.args(spec), headers, meta);
+      const { response, message } =
+        meta && "json" in meta && typeof meta.json === "string"
+          ? await s.callWithMetaText(this.tool(spec), this.args(spec), headers, meta.json)
+          : await s.call(
+              this.tool(spec),
+              this.args(spec),
+              headers,
+              meta as Record<string, unknown> | undefined,
+            );
       answer = rawAnswer(response, message, undefined, performance.now() - t0);
     } catch (e) {
       answer = rawAnswer(undefined, undefined, e as Error, performance.now() - t0);
@@ -715,7 +741,7 @@ export class ConformanceWorld extends World<WorldParams> {
     const events: { cluster: string; event: Awaited<ReturnType<Cluster["audit"]["since"]>>[number] }[] = [];
     for (const [name, mark] of this.marks) {
       const c = this.clusters().get(name);
-      if (!c) continue;
+      if (!c?.can("auditLog")) continue;
       for (const event of await c.audit.settled(mark, { users })) events.push({ cluster: name, event });
     }
     attachAudit(this.record.calls, this.windows, events, names);

@@ -10,7 +10,10 @@ export interface ScenarioVerdict {
   id: string;
   verdict: "pass" | "fail" | "warning" | "expected-failure" | "partial" | "untestable" | "skipped";
   checks: { id: string; requirements: string[]; status: string; message?: string }[];
-  record?: { targetEvents: { kind: string; detail: string; logTail?: string }[]; workarounds: { requirement: string }[] };
+  record?: {
+    targetEvents: { kind: string; detail: string; logTail?: string }[];
+    workarounds: { requirement: string }[];
+  };
 }
 
 export interface RunResult {

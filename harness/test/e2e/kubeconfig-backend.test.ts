@@ -15,12 +15,14 @@ import {
   RbacAuthorizationV1Api,
 } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadCatalogue } from "../../src/catalogue/defects.js";
 import { AbilityUnavailableError } from "../../src/clusters/abilities.js";
 import { attach, type RunningClusters, startClusters } from "../../src/clusters/index.js";
 import { adminKubeConfig } from "../../src/clusters/kube.js";
 import { RUN_LABEL } from "../../src/clusters/names.js";
 import type { ClusterInfo } from "../../src/clusters/types.js";
 import { directGet } from "../../src/credentials/direct.js";
+import { runConformance } from "./conformance-runs.js";
 
 let dir: string;
 let up: ChildProcess;
@@ -256,6 +258,47 @@ describe("the kubeconfig backend", () => {
     stopped.child.kill("SIGTERM");
     expect(await stopped.exited).toBe(130);
     expect((await all()).length).toBe(before);
+  });
+
+  it("judges the reference server and two defects through --backend kubeconfig, with no audit log anywhere", {
+    timeout: 600_000,
+  }, async () => {
+    const contexts = ["--kubeconfig", kubeconfigFile, "--contexts", owned.map((c) => c.name).join(",")];
+    // The reference: nothing fails, and what only an audit log could prove is partial, never passed.
+    const ref = await runConformance([
+      "--target",
+      "reference",
+      ...contexts,
+      "--tags",
+      "not @load and not @fault and not @fuzz",
+    ]);
+    expect(ref.outcome, ref.output.slice(-3000)).toBe("PARTIAL");
+    expect(ref.exitCode).toBe(0);
+    expect(ref.requirements.filter((q) => q.verdict === "fail")).toEqual([]);
+    const src3 = ref.requirements.find((q) => q.id === "AH-SRC-3");
+    expect(src3?.verdict).toBe("partial");
+    expect(src3?.notes?.join()).toMatch(/audit/);
+    // Identities proven without the audit log: the private-object reads pass.
+    const proved = ref.scenarios.flatMap((s) => s.checks).filter((c) => /^audit-.*-served-on-/.test(c.id));
+    expect(proved.length).toBeGreaterThan(5);
+    expect(proved.filter((c) => c.status !== "pass")).toEqual([]);
+    // Two defects fail exactly their own requirements here too.
+    const catalogue = loadCatalogue();
+    for (const defect of ["bearer-bearer", "cache-by-server"]) {
+      const r = await runConformance(
+        ["--target", "reference-faulty", ...contexts, "--tags", "@auth or @switching"],
+        {
+          AUTH_HEADERS_DEFECT: defect,
+        },
+      );
+      const fails = r.requirements
+        .filter((q) => q.verdict === "fail")
+        .map((q) => q.id)
+        .sort();
+      expect(fails, `${defect}: ${r.causes.map((c) => c.message).join("; ")}`).toEqual(
+        [...(catalogue.defects[defect]?.fails ?? [])].sort(),
+      );
+    }
   });
 
   it("`clusters up --kubeconfig` removes what it created on Ctrl-C", { timeout: 120_000 }, async () => {
