@@ -3,7 +3,7 @@
 // scenario) is judged apart from the error's form (AH-ERR-1), its naming of
 // the header (AH-ERR-2) and stack traces (AH-ERR-3), so that either can fail
 // alone.
-import { ERROR_CODE } from "../../../reference-server/src/wire/constants.js";
+import { ERROR_CODE, HEADER } from "../../../reference-server/src/wire/constants.js";
 import type { ConformanceWorld, LastCall } from "../world/world.js";
 import { VALIDATION_CODES } from "../world/world.js";
 import { type Answer, describeAnswer, refusedInAnyForm } from "./answer.js";
@@ -117,12 +117,38 @@ export async function judgeRefusal(world: ConformanceWorld, exp: RefusalExpectat
       },
       opts,
     );
+  // A provider that says a field is missing which `_meta` carries did not take `_meta` as the
+  // source (it fell back to the headers): that is AH-SRC-2's finding, and its error's code
+  // and wording answer another question than the one asked.
+  const ignored = missingThoughSent(a, last.sent?.meta);
+  if (ignored)
+    world.checks.record(
+      "meta-is-the-source",
+      ["AH-SRC-2"],
+      "fail",
+      "_meta is the call's only source",
+      `the error says ${ignored} is missing, but _meta carries it: the provider did not judge _meta`,
+      opts,
+    );
   // A validation refusal that came from upstream is the finding above; its code and wording are not another.
   const form =
     validation && upstreamCode(a)
       ? { ...exp, notRefused: "the call was not refused before connecting" }
-      : exp;
+      : ignored
+        ? { ...exp, notRefused: "the provider answered about the headers, not about _meta" }
+        : exp;
   await judgeErrorForm(world, last, form);
+}
+
+/** The `_meta` key a [missing-header] error names although `_meta` carried it, if any. */
+function missingThoughSent(a: Answer, meta: Record<string, unknown> | undefined): string | undefined {
+  if (!meta || a.kind !== "tool-error" || a.code !== "missing-header") return undefined;
+  const first = a.text.split("\n")[0]?.toLowerCase() ?? "";
+  const named = Object.values(HEADER).filter((h) => first.includes(h));
+  const sent = new Set(Object.keys(meta).map((k) => k.toLowerCase()));
+  // the header named first is the one said to be missing
+  const missing = named.sort((x, y) => first.indexOf(x) - first.indexOf(y))[0];
+  return missing && sent.has(missing) && typeof meta[missing] === "string" ? missing : undefined;
 }
 
 /** AH-ERR-1/2/3 on an error answer; nothing to judge when the call did not fail with an answer. */

@@ -638,7 +638,7 @@ export class ConformanceWorld extends World<WorldParams> {
     } catch (e) {
       answer = rawAnswer(undefined, undefined, e as Error, performance.now() - t0);
     }
-    return this.finishCall(answer, {
+    const last = await this.finishCall(answer, {
       tool: this.tool(spec),
       label,
       session: "raw",
@@ -646,6 +646,9 @@ export class ConformanceWorld extends World<WorldParams> {
       startEpoch,
       at,
     });
+    const sentMeta = meta && "json" in meta && typeof meta.json === "string" ? JSON.parse(meta.json) : meta;
+    last.sent = { spec, meta: sentMeta as Record<string, unknown> | undefined };
+    return last;
   }
 
   private async finishCall(
