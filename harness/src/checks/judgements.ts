@@ -244,3 +244,19 @@ export function uidsIn(world: ConformanceWorld, text: string): string[] {
 }
 
 export { Untestable };
+
+/** AH-SEC-1 over the output of the target instance serving the scenario (untestable when not ours). */
+export async function judgeNoSecretInOutput(world: ConformanceWorld): Promise<void> {
+  const out = await world.targetOutput();
+  await world.checks.judge(
+    "no-secret-in-output",
+    ["AH-SEC-1"],
+    "no minted credential in the target's output",
+    () => {
+      if (out === undefined)
+        throw new Untestable("the harness did not start the target, so its output cannot be read");
+      const leaks = world.secrets.leaks(out);
+      expect(leaks.length === 0, `the target's output contains ${leaks.length} minted credential value(s)`);
+    },
+  );
+}

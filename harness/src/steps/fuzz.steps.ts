@@ -2,8 +2,10 @@
 // target. Every answer must be an MCP result (a documented error code when it
 // failed) or an HTTP 4xx; no secret may come back; the target must survive and
 // serve a good call afterwards. Seeded: AHC_FUZZ_SEED replays a run.
+
 import fc from "fast-check";
 import { ERROR_CODE } from "../../../reference-server/src/wire/constants.js";
+import { judgeNoSecretInOutput } from "../checks/judgements.js";
 import { expect, fail, Untestable } from "../checks/recorder.js";
 import {
   type FuzzCase,
@@ -230,17 +232,6 @@ Then(
         );
       },
     );
-    const out = await this.targetOutput();
-    await this.checks.judge(
-      "no-secret-in-output",
-      ["AH-SEC-1"],
-      "no minted credential in the target's output",
-      () => {
-        if (out === undefined)
-          throw new Untestable("the harness did not start the target, so its output cannot be read");
-        const leaks = this.secrets.leaks(out);
-        expect(leaks.length === 0, `the target's output contains ${leaks.length} minted credential value(s)`);
-      },
-    );
+    await judgeNoSecretInOutput(this);
   },
 );

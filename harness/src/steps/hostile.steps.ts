@@ -6,6 +6,7 @@ import { expect, fail } from "../checks/recorder.js";
 import { initializeMessage, rawPost } from "../mcp/raw.js";
 import type { ConformanceWorld } from "../world/world.js";
 import { Then, When } from "./dsl.js";
+import { whileOtherTenantCalls } from "./other-tenant.js";
 
 /** The header line of a PEM certificate, the unit of the quadratic-parsing attack. */
 const PEM_LINE = "-----BEGIN CERTIFICATE-----\n";
@@ -25,31 +26,18 @@ When(
     const meta: Record<string, unknown> = this.headersOf(who);
     const text = PEM_LINE.repeat(Math.ceil((kib * 1024) / PEM_LINE.length));
     meta[key] = Buffer.from(text).toString("base64");
-    this.slow = { otherMs: [], other };
-    const state = this.slow;
     // the other tenant's session exists before: what is measured is its calls, not a connect
     const s = await this.connect();
-    const t0 = performance.now();
-    const big = this.call(tool, {
-      meta,
-      label: this.labelOf(who, [`${key} = ${kib} KiB of "-----BEGIN CERTIFICATE-----" lines`], "meta"),
-      timeoutMs: 60_000,
-    }).then((r) => {
-      state.ms = performance.now() - t0;
-      return r;
-    });
-    // the other tenant calls while the big value is being handled
-    await new Promise((r) => setTimeout(r, 20));
-    for (let i = 0; i < n; i++) {
-      const o = await this.call(otherTool, {
-        headers: this.headersOf(other),
-        label: this.labelOf(other),
-        session: s,
-      });
-      state.otherMs.push(o.answer.kind === "result" ? o.answer.durationMs : Number.POSITIVE_INFINITY);
-      if (o.answer.kind !== "result") state.otherFailure ??= o.answer;
-    }
-    this.last = await big;
+    await whileOtherTenantCalls(
+      this,
+      () =>
+        this.call(tool, {
+          meta,
+          label: this.labelOf(who, [`${key} = ${kib} KiB of PEM certificate header lines`], "meta"),
+          timeoutMs: 60_000,
+        }),
+      { who: other, tool: otherTool, n, session: s, headStartMs: 20 },
+    );
   },
 );
 

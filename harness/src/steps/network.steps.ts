@@ -16,6 +16,7 @@ import {
 import { b64, makeServerCert } from "../oracles/pki.js";
 import type { ConformanceWorld, Oracles } from "../world/world.js";
 import { Given, Then, When } from "./dsl.js";
+import { whileOtherTenantCalls } from "./other-tenant.js";
 
 function keep<K extends keyof Oracles>(world: ConformanceWorld, key: K, l: NonNullable<Oracles[K]>) {
   world.listeners.push(l as Listener);
@@ -112,35 +113,23 @@ When(
     h["kubernetes-server"] = `https://${big.address}`;
     h["kubernetes-certificate-authority-data"] = b64(ca.certPem);
     const limit = (this.timeoutMs ?? this.profile.defaultRequestTimeoutMs) + 5000;
-    this.slow = { otherMs: [], other };
-    const state = this.slow;
     const s = await this.connect();
-    const t0 = performance.now();
-    const call = this.call(tool, {
-      headers: h,
-      label: {
-        ...this.labelOf(who, [
-          "kubernetes-server = a server with huge answers",
-          "kubernetes-certificate-authority-data = the oracle CA",
-        ]),
-        server: "a server with huge answers",
-      },
-      timeoutMs: limit + 1000,
-    }).then((r) => {
-      state.ms = performance.now() - t0;
-      return r;
-    });
-    await new Promise((r) => setTimeout(r, 50));
-    for (let i = 0; i < n; i++) {
-      const o = await this.call(otherTool, {
-        headers: this.headersOf(other),
-        label: this.labelOf(other),
-        session: s,
-      });
-      state.otherMs.push(o.answer.kind === "result" ? o.answer.durationMs : Number.POSITIVE_INFINITY);
-      if (o.answer.kind !== "result") state.otherFailure ??= o.answer;
-    }
-    this.last = await call;
+    await whileOtherTenantCalls(
+      this,
+      () =>
+        this.call(tool, {
+          headers: h,
+          label: {
+            ...this.labelOf(who, [
+              "kubernetes-server = a server with huge answers",
+              "kubernetes-certificate-authority-data = the oracle CA",
+            ]),
+            server: "a server with huge answers",
+          },
+          timeoutMs: limit + 1000,
+        }),
+      { who: other, tool: otherTool, n, session: s, headStartMs: 50 },
+    );
   },
 );
 
@@ -288,30 +277,17 @@ When(
     // Wait no longer than the Then step would accept: a provider without a
     // timeout fails in seconds instead of holding the run for minutes.
     const limit = (this.timeoutMs ?? this.profile.defaultRequestTimeoutMs) + 5000;
-    const t0 = performance.now();
-    this.slow = { otherMs: [], other };
-    const state = this.slow;
-    const hungCall = this.call(tool, {
-      headers: h,
-      label: { ...this.labelOf(who, ["kubernetes-server = the hung server"]), server: "the hung server" },
-      timeoutMs: limit + 1000,
-      session: s,
-    }).then((r) => {
-      state.ms = performance.now() - t0;
-      return r;
-    });
-    await new Promise((r) => setTimeout(r, 200));
-    for (let i = 0; i < n; i++) {
-      const o = await this.call(otherTool, {
-        headers: this.headersOf(other),
-        label: this.labelOf(other),
-        session: s,
-      });
-      state.otherMs.push(o.answer.kind === "result" ? o.answer.durationMs : Number.POSITIVE_INFINITY);
-      if (o.answer.kind !== "result") state.otherFailure ??= o.answer;
-    }
-    const r = await hungCall;
-    this.last = r;
+    await whileOtherTenantCalls(
+      this,
+      () =>
+        this.call(tool, {
+          headers: h,
+          label: { ...this.labelOf(who, ["kubernetes-server = the hung server"]), server: "the hung server" },
+          timeoutMs: limit + 1000,
+          session: s,
+        }),
+      { who: other, tool: otherTool, n, session: s, headStartMs: 200 },
+    );
   },
 );
 

@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { REQUIRED_TOOLS } from "../../../reference-server/src/wire/constants.js";
 import { type Answer, errorAnswer } from "../checks/answer.js";
+import { judgeNoSecretInOutput } from "../checks/judgements.js";
 import { expect, fail, Untestable } from "../checks/recorder.js";
 import { McpSession } from "../mcp/client.js";
 import type { ConformanceWorld } from "../world/world.js";
@@ -184,18 +185,7 @@ Then("the tools list contains every required tool", async function (this: Confor
 });
 
 Then("no minted credential appears in the target's output", async function (this: ConformanceWorld) {
-  const out = await this.targetOutput();
-  await this.checks.judge(
-    "no-secret-in-output",
-    ["AH-SEC-1"],
-    "no minted credential in the target's output",
-    () => {
-      if (out === undefined)
-        throw new Untestable("the harness did not start the target, so its output cannot be read");
-      const leaks = this.secrets.leaks(out);
-      expect(leaks.length === 0, `the target's output contains ${leaks.length} minted credential value(s)`);
-    },
-  );
+  await judgeNoSecretInOutput(this);
 });
 
 Then(

@@ -27,10 +27,9 @@ beforeAll(() => {
 const sorted = (xs: readonly string[]) => [...new Set(xs)].sort();
 
 async function expectExactly(defects: string, tags: string, fails: string[], warns: string[]) {
-  const r = await runConformance(
-    ["--target", "reference-faulty", "--clusters-file", file, "--tags", tags, "--parallel", "4"],
-    { AUTH_HEADERS_DEFECT: defects },
-  );
+  const r = await runConformance(["--target", "reference-faulty", "--clusters-file", file, "--tags", tags], {
+    AUTH_HEADERS_DEFECT: defects,
+  });
   expect(r.scenarios.length, r.output.slice(-3000)).toBeGreaterThan(0);
   const got = (v: string) => sorted(r.requirements.filter((q) => q.verdict === v).map((q) => q.id));
   const causes = r.causes.map((c) => `${c.requirements.join(",")}: ${c.message}`).join("\n");
