@@ -71,14 +71,23 @@ export function auditText(
 }
 
 /**
- * Clusters whose audit log recorded anything in this run. A cluster without
- * one (an existing cluster whose log the harness cannot read, a control plane
- * started without it) says nothing about who called it.
+ * Clusters whose audit log was read in this run, as the scenarios recorded
+ * them. A cluster without one (an existing cluster whose log the harness
+ * cannot read, a control plane started without it) says nothing about who
+ * called it. Records from before the field existed: the clusters whose log
+ * recorded anything.
  */
 export function auditedClusters(
-  scenarios: readonly { record?: { calls: readonly CallRecord[] } }[],
+  scenarios: readonly { record?: { calls: readonly CallRecord[]; auditedClusters?: readonly string[] } }[],
 ): Set<string> {
   const out = new Set<string>();
+  let declared = false;
+  for (const s of scenarios) {
+    if (!s.record?.auditedClusters) continue;
+    declared = true;
+    for (const c of s.record.auditedClusters) out.add(c);
+  }
+  if (declared) return out;
   for (const s of scenarios)
     for (const c of s.record?.calls ?? []) for (const a of c.audit ?? []) out.add(a.cluster);
   return out;

@@ -123,6 +123,12 @@ export interface ScenarioRecord {
   targetEvents: TargetEvent[];
   /** Set when the scenario ran under a workaround for another requirement's failure. */
   workarounds: { requirement: string; note: string }[];
+  /**
+   * Clusters whose audit log was read for this scenario's timeline. A cluster
+   * missing here says nothing about who called it; absent in records written
+   * before the field existed (the page then infers it from the sightings).
+   */
+  auditedClusters?: string[];
 }
 
 export const emptyRecord = (): ScenarioRecord => ({

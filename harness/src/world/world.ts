@@ -742,11 +742,14 @@ export class ConformanceWorld extends World<WorldParams> {
     if (names.size === 0 || this.record.calls.length === 0) return;
     const users = [...names.keys()];
     const events: { cluster: string; event: Awaited<ReturnType<Cluster["audit"]["since"]>>[number] }[] = [];
+    const audited: string[] = [];
     for (const [name, mark] of this.marks) {
       const c = this.clusters().get(name);
       if (!c?.can("auditLog")) continue;
       for (const event of await c.audit.settled(mark, { users })) events.push({ cluster: name, event });
+      audited.push(name);
     }
+    this.record.auditedClusters = audited.sort();
     attachAudit(this.record.calls, this.windows, events, names);
   }
 

@@ -4,7 +4,14 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { answerText, auditText, callStory, shortResource, tupleText } from "../../src/report/call-text.js";
+import {
+  answerText,
+  auditedClusters,
+  auditText,
+  callStory,
+  shortResource,
+  tupleText,
+} from "../../src/report/call-text.js";
 import { esc, html, inlineMarkdown } from "../../src/report/page/html.js";
 import { renderReportPage } from "../../src/report/page/render.js";
 import { writeReportPage } from "../../src/report/page/write.js";
@@ -120,5 +127,26 @@ describe("a run without audit logs", () => {
     const page = renderReportPage(doc);
     expect(page).not.toContain("nothing from");
     expect(page).toContain("no audit log in this run");
+  });
+
+  it("trusts the clusters the scenarios say they read over what the sightings suggest", () => {
+    // no sightings at all (the heuristic would claim no log anywhere); B's log was read, A's was not
+    const doc = sampleDoc();
+    for (const s of doc.verdict.scenarios) {
+      if (!s.record) continue;
+      s.record.auditedClusters = ["B"];
+      for (const c of s.record.calls) c.audit = undefined;
+    }
+    const audited = auditedClusters(doc.verdict.scenarios);
+    expect([...audited]).toEqual(["B"]);
+    expect(auditText(undefined, { source: "headers", identity: "bob", cluster: "B" }, audited)).toBe(
+      "B's audit log: nothing from bob",
+    );
+    expect(auditText(undefined, { source: "headers", identity: "alice", cluster: "A" }, audited)).toBe(
+      "no audit log saw the scenario's identities",
+    );
+    const page = renderReportPage(doc);
+    expect(page).toContain("nothing from bob");
+    expect(page).not.toContain("nothing from alice");
   });
 });
