@@ -1,26 +1,17 @@
 // Issue 10 item 7: JSON.parse keeps the last of two equal keys, so a `_meta` holding
 // "kubernetes-authorization" twice was served with the last one, over HTTP and stdio.
 import { type ChildProcess, spawn } from "node:child_process";
-import { request } from "node:http";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { duplicateMetaKeys } from "../../src/request/meta-duplicates.js";
-import { createReferenceServer } from "../../src/server.js";
 import { HEADER } from "../../src/wire/constants.js";
-import { LogCapture, loopbackResolver } from "./helpers/deps.js";
 import { TOKEN_A, TOKEN_B, tokenFields } from "./helpers/fixtures.js";
-import { type FakeApiServer, startFakeApiServer } from "./helpers/https-upstream.js";
+import { jsonPost, sessionHeaders } from "./helpers/raw-http.js";
+import { cleanupAfterEach, startApi, startReference } from "./helpers/servers.js";
 import { ROOT } from "./helpers/spawn.js";
 
-const cleanup: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
+const cleanup = cleanupAfterEach();
 
-async function api(): Promise<FakeApiServer> {
-  const s = await startFakeApiServer();
-  cleanup.push(() => s.close());
-  return s;
-}
+const api = () => startApi(cleanup);
 
 /** The JSON text of a tools/call whose `_meta` is written out member by member (keys may repeat). */
 function callText(id: number, members: Array<[string, string]>, extraParams = ""): string {
@@ -69,51 +60,13 @@ describe("duplicateMetaKeys", () => {
   });
 });
 
-function postText(
-  url: string,
-  body: string,
-  sessionId?: string,
-): Promise<{ status: number; text: string; sid?: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      {
-        method: "POST",
-        headers: {
-          "content-type": "application/json",
-          accept: "application/json, text/event-stream",
-          ...(sessionId ? { "mcp-session-id": sessionId } : {}),
-        },
-      },
-      (res) => {
-        let text = "";
-        res.on("data", (c) => {
-          text += c;
-        });
-        const sid = res.headers["mcp-session-id"];
-        res.on("end", () =>
-          resolve({ status: res.statusCode ?? 0, text, ...(typeof sid === "string" ? { sid } : {}) }),
-        );
-      },
-    );
-    req.on("error", reject);
-    req.end(body);
-  });
-}
-
 const INITIALIZE = `{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"0"}}}`;
 
 describe("a _meta key twice in the JSON text is [invalid-header]", () => {
   it("over HTTP, literal and escaped, and no API server is contacted", async () => {
     const a = await api();
-    const server = createReferenceServer({
-      port: 0,
-      resolver: loopbackResolver,
-      logDestination: new LogCapture(),
-    });
-    const url = await server.listen();
-    cleanup.push(() => server.close());
-    const init = await postText(url, INITIALIZE);
+    const { url } = await startReference(cleanup);
+    const session = sessionHeaders(await jsonPost(url, {}, INITIALIZE));
     const twice = callText(7, [...tuple(a.url), [HEADER.authorization, `Bearer ${TOKEN_B}`]]);
     for (const body of [
       twice,
@@ -122,7 +75,7 @@ describe("a _meta key twice in the JSON text is [invalid-header]", () => {
         '"kubernetes-\\u0061uthorization": "Bearer token-bravo',
       ),
     ]) {
-      const r = await postText(url, body, init.sid);
+      const r = await jsonPost(url, session, body);
       const result = (
         JSON.parse(r.text) as { result: { isError?: boolean; content: Array<{ text: string }> } }
       ).result;
@@ -134,7 +87,7 @@ describe("a _meta key twice in the JSON text is [invalid-header]", () => {
     }
     expect(a.seen).toHaveLength(0);
     // The same tuple once is served.
-    const once = await postText(url, callText(8, tuple(a.url)), init.sid);
+    const once = await jsonPost(url, session, callText(8, tuple(a.url)));
     expect(once.text).not.toContain("isError");
     expect(a.seen).toHaveLength(1);
   });

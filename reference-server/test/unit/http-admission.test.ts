@@ -1,37 +1,17 @@
 // What an HTTP request must be before its body is read: few enough header lines that none is
 // dropped unseen (issue 10 item 2), a Host and Origin this server answers to (item 10).
 import { connect } from "node:net";
-import { afterEach, describe, expect, it } from "vitest";
-import { createReferenceServer, type ReferenceServerOptions } from "../../src/server.js";
+import { describe, expect, it } from "vitest";
+import type { ReferenceServerOptions } from "../../src/server.js";
 import { HEADER } from "../../src/wire/constants.js";
 import { faultsOf } from "../faulty/catalogue.js";
-import { LogCapture, loopbackResolver } from "./helpers/deps.js";
 import { TOKEN_A, TOKEN_B, tokenFields } from "./helpers/fixtures.js";
-import { type FakeApiServer, startFakeApiServer } from "./helpers/https-upstream.js";
+import { cleanupAfterEach, startApi, startReference } from "./helpers/servers.js";
 
-const cleanup: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
+const cleanup = cleanupAfterEach();
 
-async function start(o: ReferenceServerOptions = {}): Promise<{ port: number; url: string }> {
-  const server = createReferenceServer({
-    port: 0,
-    resolver: loopbackResolver,
-    logDestination: new LogCapture(),
-    stateless: true,
-    ...o,
-  });
-  const url = await server.listen();
-  cleanup.push(() => server.close());
-  return { url, port: Number(new URL(url).port) };
-}
-
-async function api(): Promise<FakeApiServer> {
-  const s = await startFakeApiServer();
-  cleanup.push(() => s.close());
-  return s;
-}
+const start = (o: ReferenceServerOptions = {}) => startReference(cleanup, { stateless: true, ...o });
+const api = () => startApi(cleanup);
 
 interface RawAnswer {
   status: number;

@@ -1,90 +1,39 @@
-import { type IncomingHttpHeaders, type IncomingMessage, request } from "node:http";
-import { afterEach, describe, expect, it } from "vitest";
+import { request } from "node:http";
+import { describe, expect, it } from "vitest";
 import { parseCli } from "../../src/cli.js";
-import {
-  createReferenceServer,
-  type ReferenceServer,
-  type ReferenceServerOptions,
-} from "../../src/server.js";
+import { createReferenceServer, type ReferenceServerOptions } from "../../src/server.js";
 import { EXTENSION_TOOLS, HEADER, REQUIRED_TOOLS } from "../../src/wire/constants.js";
 import { codeOf, textOf } from "./helpers/call.js";
 import { LogCapture, loopbackResolver } from "./helpers/deps.js";
 import { b64, certFields, pem, TOKEN_A, TOKEN_B, tokenFields } from "./helpers/fixtures.js";
-import {
-  type FakeApiServer,
-  type HeldRequest,
-  json,
-  startFakeApiServer,
-  startHeldApiServer,
-} from "./helpers/https-upstream.js";
+import { type HeldRequest, json, startHeldApiServer } from "./helpers/https-upstream.js";
 import { connectClient, type TestClient } from "./helpers/mcp-client.js";
+import {
+  ACCEPT_BOTH,
+  collectReply,
+  jsonPost,
+  type RawReply,
+  rawHttp,
+  sessionIdOf,
+} from "./helpers/raw-http.js";
+import { cleanupAfterEach, startApi, startReference } from "./helpers/servers.js";
 import { spawnServer } from "./helpers/spawn.js";
 
-const cleanup: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
+const cleanup = cleanupAfterEach();
 
-async function startServer(
-  o: ReferenceServerOptions = {},
-): Promise<{ server: ReferenceServer; url: string; log: LogCapture }> {
-  const log = new LogCapture();
-  const server = createReferenceServer({ port: 0, resolver: loopbackResolver, logDestination: log, ...o });
-  const url = await server.listen();
-  cleanup.push(() => server.close());
-  return { server, url, log };
-}
+const startServer = (o: ReferenceServerOptions = {}) => startReference(cleanup, o);
 
-async function api(name: string): Promise<FakeApiServer> {
-  const s = await startFakeApiServer({
+/** An API server whose namespace list names it and the Authorization it was sent. */
+const api = (name: string) =>
+  startApi(cleanup, {
     handler: (req, res) =>
       json(res, 200, { items: [{ metadata: { name: `${name}:${req.headers.authorization ?? "cert"}` } }] }),
   });
-  cleanup.push(() => s.close());
-  return s;
-}
 
 async function client(url: string, headers: Record<string, string> = {}): Promise<TestClient> {
   const c = await connectClient(url, headers);
   cleanup.push(() => c.close());
   return c;
-}
-
-/** A raw POST so tests control exact header lines (fetch cannot repeat a header line). */
-function rawPost(
-  url: string,
-  headers: Record<string, string | string[]>,
-  body: unknown,
-): Promise<{ status: number; text: string; sessionId?: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      {
-        method: "POST",
-        headers: {
-          "content-type": "application/json",
-          accept: "application/json, text/event-stream",
-          ...headers,
-        },
-      },
-      (res) => {
-        let text = "";
-        res.on("data", (c) => {
-          text += c;
-        });
-        const sid = res.headers["mcp-session-id"];
-        res.on("end", () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            text,
-            ...(typeof sid === "string" ? { sessionId: sid } : {}),
-          }),
-        );
-      },
-    );
-    req.on("error", reject);
-    req.end(JSON.stringify(body));
-  });
 }
 
 const toolsCall = (name = "namespaces_list", args = {}) => ({
@@ -179,7 +128,7 @@ describe("Streamable HTTP transport (stateful)", () => {
     c.setHeaders({ ...tokenFields(a.url), [HEADER.certificateAuthorityData]: bigBundle });
     expect(codeOf(await c.callTool("namespaces_list"))).toBe("ok");
 
-    const huge = await rawPost(
+    const huge = await jsonPost(
       url,
       { ...tokenFields(a.url), "x-padding": "p".repeat(300 * 1024) },
       toolsCall(),
@@ -199,7 +148,7 @@ describe("Streamable HTTP transport (stateful)", () => {
 
   it("a POST without a session that is not initialize is refused", async () => {
     const { url } = await startServer();
-    const r = await rawPost(url, {}, toolsCall());
+    const r = await jsonPost(url, {}, toolsCall());
     expect(r.status).toBe(400);
   });
 
@@ -227,7 +176,7 @@ describe("concurrent calls in one stateful session (AH-CONN-2)", () => {
     const a = await api("a");
     const b = await api("b");
     const { url } = await startServer();
-    const init = await rawPost(
+    const init = await jsonPost(
       url,
       {},
       {
@@ -241,15 +190,15 @@ describe("concurrent calls in one stateful session (AH-CONN-2)", () => {
         },
       },
     );
-    const sid = init.sessionId;
+    const sid = sessionIdOf(init);
     expect(sid).toBeTruthy();
     const session = { "mcp-session-id": sid as string, "mcp-protocol-version": "2025-06-18" };
-    await rawPost(url, session, { jsonrpc: "2.0", method: "notifications/initialized" });
+    await jsonPost(url, session, { jsonrpc: "2.0", method: "notifications/initialized" });
     const results = await Promise.all(
       Array.from({ length: 16 }, (_, i) => {
         const target = i % 2 ? a : b;
         const token = `tenant-${i}`;
-        return rawPost(
+        return jsonPost(
           url,
           { ...session, ...tokenFields(target.url, token) },
           { ...toolsCall(), id: 100 + i },
@@ -286,7 +235,7 @@ describe("Streamable HTTP transport (stateless)", () => {
   it("repeated header lines are [invalid-header], naming the header (AH-HDR-8)", async () => {
     const a = await api("a");
     const { url } = await startServer({ stateless: true });
-    const r = await rawPost(
+    const r = await jsonPost(
       url,
       { ...tokenFields(a.url), [HEADER.authorization]: [`Bearer ${TOKEN_A}`, `Bearer ${TOKEN_B}`] },
       toolsCall(),
@@ -313,40 +262,7 @@ describe("graceful close", () => {
 // Raw HTTP: every status the front end answers with (they mirror the SDK's own Streamable HTTP
 // transport) and the shape of its JSON replies.
 
-interface RawReply {
-  status: number;
-  headers: IncomingHttpHeaders;
-  text: string;
-}
-
-const ACCEPT_BOTH = "application/json, text/event-stream";
 const PROTOCOL = "2025-06-18";
-
-function collectReply(res: IncomingMessage, resolve: (r: RawReply) => void): void {
-  let text = "";
-  res.setEncoding("utf8");
-  res.on("data", (c: string) => {
-    text += c;
-  });
-  res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
-}
-
-/** Any method, exact header lines, and a body sent as given (a string is sent verbatim). */
-function rawHttp(
-  url: string,
-  method: string,
-  headers: Record<string, string | string[]>,
-  body?: unknown,
-): Promise<RawReply> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method, headers }, (res) => collectReply(res, resolve));
-    req.on("error", reject);
-    req.end(body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body));
-  });
-}
-
-const jsonPost = (url: string, headers: Record<string, string>, body: unknown) =>
-  rawHttp(url, "POST", { "content-type": "application/json", accept: ACCEPT_BOTH, ...headers }, body);
 
 const initialize = (id: string | number = 0) => ({
   jsonrpc: "2.0",

@@ -2,28 +2,15 @@
 // how long a body may take nor on the bytes held by all unfinished bodies together.
 import { spawn } from "node:child_process";
 import { connect, type Socket } from "node:net";
-import { afterEach, describe, expect, it } from "vitest";
-import { createReferenceServer, type ReferenceServerOptions } from "../../src/server.js";
-import { LogCapture, loopbackResolver } from "./helpers/deps.js";
+import { describe, expect, it } from "vitest";
+import type { ReferenceServerOptions } from "../../src/server.js";
+import { cleanupAfterEach, startReference } from "./helpers/servers.js";
 import { ROOT } from "./helpers/spawn.js";
 
-const cleanup: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
+const cleanup = cleanupAfterEach();
 
-async function start(o: ReferenceServerOptions = {}): Promise<number> {
-  const server = createReferenceServer({
-    port: 0,
-    resolver: loopbackResolver,
-    logDestination: new LogCapture(),
-    stateless: true,
-    ...o,
-  });
-  const url = await server.listen();
-  cleanup.push(() => server.close());
-  return Number(new URL(url).port);
-}
+const start = async (o: ReferenceServerOptions = {}) =>
+  (await startReference(cleanup, { stateless: true, ...o })).port;
 
 interface Client {
   socket: Socket;

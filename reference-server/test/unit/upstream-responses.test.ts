@@ -3,7 +3,6 @@
 // reading and formatting, and large answers yield to other calls between steps.
 import { readFileSync } from "node:fs";
 import type { ServerResponse } from "node:http";
-import { request } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { runCall } from "../../src/call/run-call.js";
@@ -14,6 +13,7 @@ import { testDeps } from "./helpers/deps.js";
 import { TOKEN_B, tokenFields } from "./helpers/fixtures.js";
 import { type FakeApiServer, json, startFakeApiServer } from "./helpers/https-upstream.js";
 import { connectClient } from "./helpers/mcp-client.js";
+import { jsonPost } from "./helpers/raw-http.js";
 import { spawnServer } from "./helpers/spawn.js";
 
 const cleanup: Array<() => Promise<unknown>> = [];
@@ -177,7 +177,7 @@ describe("the reproduction of the issue, end to end", () => {
       params: { name: "pods_get", arguments: { name: "big" }, _meta: tokenFields(a.url) },
     });
     const t = performance.now();
-    const hostile = postJson(s.url, payload);
+    const hostile = jsonPost(s.url, {}, payload).then((r) => r.text);
     let done = false;
     void hostile.finally(() => {
       done = true;
@@ -203,24 +203,3 @@ describe("the reproduction of the issue, end to end", () => {
     expect(peak - rssBefore).toBeLessThan(150);
   });
 });
-
-function postJson(url: string, body: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      {
-        method: "POST",
-        headers: { "content-type": "application/json", accept: "application/json, text/event-stream" },
-      },
-      (res) => {
-        let text = "";
-        res.on("data", (c) => {
-          text += c;
-        });
-        res.on("end", () => resolve(text));
-      },
-    );
-    req.on("error", reject);
-    req.end(body);
-  });
-}

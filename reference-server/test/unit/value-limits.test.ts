@@ -1,27 +1,20 @@
 // Issue 10 item 1: a CA (or client certificate) value of ~1 MB of repeated
 // "-----BEGIN CERTIFICATE-----\n" took seconds of event-loop time per call, before the
 // allowlist was even asked. Values are bounded, parsing is linear, cheap refusals come first.
-import { request } from "node:http";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parseCertificates } from "../../src/request/pem.js";
 import { HEADER } from "../../src/wire/constants.js";
 import { call, codeOf, textOf } from "./helpers/call.js";
 import { testDeps } from "./helpers/deps.js";
 import { pem, TOKEN_B, tokenFields } from "./helpers/fixtures.js";
-import { type FakeApiServer, startFakeApiServer } from "./helpers/https-upstream.js";
 import { connectClient } from "./helpers/mcp-client.js";
+import { jsonPost } from "./helpers/raw-http.js";
+import { cleanupAfterEach, startApi } from "./helpers/servers.js";
 import { spawnServer } from "./helpers/spawn.js";
 
-const cleanup: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
+const cleanup = cleanupAfterEach();
 
-async function api(): Promise<FakeApiServer> {
-  const s = await startFakeApiServer();
-  cleanup.push(() => s.close());
-  return s;
-}
+const api = () => startApi(cleanup);
 
 const BEGINS = (n: number) => "-----BEGIN CERTIFICATE-----\n".repeat(n);
 /** The reproductions of the issue: 26,000 and 52,000 BEGIN lines, base64 (0.97 and 1.94 MB). */
@@ -123,30 +116,7 @@ function quantiles(xs: readonly number[]): (q: number) => string {
 }
 
 /** A stateless tools/call POST with a prebuilt body (no client-side work while it is in flight). */
-function post(url: string, body: Buffer): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      {
-        method: "POST",
-        headers: {
-          "content-type": "application/json",
-          accept: "application/json, text/event-stream",
-          "content-length": body.length,
-        },
-      },
-      (res) => {
-        let text = "";
-        res.on("data", (c) => {
-          text += c;
-        });
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
-      },
-    );
-    req.on("error", reject);
-    req.end(body);
-  });
-}
+const post = (url: string, body: Buffer) => jsonPost(url, { "content-length": String(body.length) }, body);
 
 /** Another tenant, connected and warmed up; `during(p)` calls one after another until `p` settles. */
 async function tenant(
