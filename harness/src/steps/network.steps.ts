@@ -3,6 +3,7 @@
 import { judgeErrorForm, lastCall, requireSuccess } from "../checks/judgements.js";
 import { untestableIfPrecondition } from "../checks/preconditions.js";
 import { expect, fail, NotApplicable } from "../checks/recorder.js";
+import type { McpSession } from "../mcp/client.js";
 import {
   bigAnswerServer,
   hangListener,
@@ -76,6 +77,7 @@ async function withServer(
   server: string,
   label: string,
   ca?: { value: string; label: string },
+  opts: { timeoutMs?: number; session?: McpSession } = {},
 ) {
   const h = world.headersOf(who);
   h["kubernetes-server"] = server;
@@ -85,8 +87,12 @@ async function withServer(
     changes.push(`kubernetes-certificate-authority-data = ${ca.label}`);
   }
   const t = world.labelOf(who, changes);
-  return world.call(tool, { headers: h, label: { ...t, server: label } });
+  return world.call(tool, { headers: h, label: { ...t, server: label }, ...opts });
 }
+
+/** How long a call to a server that never ends its answer may take: the request timeout + 5 s. */
+const slowCallLimitMs = (world: ConformanceWorld) =>
+  (world.timeoutMs ?? world.profile.defaultRequestTimeoutMs) + 5000;
 
 Given(
   "an HTTPS API server whose answers are {int} MiB",
@@ -108,25 +114,13 @@ When(
     n: number,
   ) {
     const big = oracle(this, "bigAnswer");
-    const ca = await this.oracleCa();
-    const h = this.headersOf(who);
-    h["kubernetes-server"] = `https://${big.address}`;
-    h["kubernetes-certificate-authority-data"] = b64(ca.certPem);
-    const limit = (this.timeoutMs ?? this.profile.defaultRequestTimeoutMs) + 5000;
+    const ca = { value: b64((await this.oracleCa()).certPem), label: "the oracle CA" };
     const s = await this.connect();
     await whileOtherTenantCalls(
       this,
       () =>
-        this.call(tool, {
-          headers: h,
-          label: {
-            ...this.labelOf(who, [
-              "kubernetes-server = a server with huge answers",
-              "kubernetes-certificate-authority-data = the oracle CA",
-            ]),
-            server: "a server with huge answers",
-          },
-          timeoutMs: limit + 1000,
+        withServer(this, who, tool, `https://${big.address}`, "a server with huge answers", ca, {
+          timeoutMs: slowCallLimitMs(this) + 1000,
         }),
       { who: other, tool: otherTool, n, session: s, headStartMs: 50 },
     );
@@ -272,18 +266,13 @@ When(
   ) {
     const hung = oracle(this, "hung");
     const s = this.session ?? (await this.defaultSession());
-    const h = this.headersOf(who);
-    h["kubernetes-server"] = `https://${hung.address}`;
     // Wait no longer than the Then step would accept: a provider without a
     // timeout fails in seconds instead of holding the run for minutes.
-    const limit = (this.timeoutMs ?? this.profile.defaultRequestTimeoutMs) + 5000;
     await whileOtherTenantCalls(
       this,
       () =>
-        this.call(tool, {
-          headers: h,
-          label: { ...this.labelOf(who, ["kubernetes-server = the hung server"]), server: "the hung server" },
-          timeoutMs: limit + 1000,
+        withServer(this, who, tool, `https://${hung.address}`, "the hung server", undefined, {
+          timeoutMs: slowCallLimitMs(this) + 1000,
           session: s,
         }),
       { who: other, tool: otherTool, n, session: s, headStartMs: 200 },
@@ -295,7 +284,7 @@ Then(
   "the hung call fails with {string} within the request timeout",
   async function (this: ConformanceWorld, code: string) {
     const last = lastCall(this);
-    const limit = (this.timeoutMs ?? this.profile.defaultRequestTimeoutMs) + 5000;
+    const limit = slowCallLimitMs(this);
     await this.checks.judge(
       "hung-call-ends",
       ["AH-NET-4"],

@@ -209,22 +209,20 @@ describe("the kubeconfig backend", () => {
       (await kc.makeApiClient(CoreV1Api).listNamespace({ labelSelector: RUN_LABEL })).items;
     const before = (await all()).length;
     const reportDir = join(dir, "run-report");
-    const done = startCli(
-      [
-        "run",
-        "--target",
-        "reference",
-        "--kubeconfig",
-        kubeconfigFile,
-        "--contexts",
-        contexts,
-        "--tags",
-        "@AH-HDR-4",
-        "--report-dir",
-        reportDir,
-      ],
-      "reports in",
-    );
+    const run = (into: string) => [
+      "run",
+      "--target",
+      "reference",
+      "--kubeconfig",
+      kubeconfigFile,
+      "--contexts",
+      contexts,
+      "--tags",
+      "@AH-HDR-4",
+      "--report-dir",
+      into,
+    ];
+    const done = startCli(run(reportDir), "reports in");
     done.ready.catch(() => undefined); // judged by the exit code and the whole output below
     const code = await done.exited;
     const out = done.output();
@@ -237,22 +235,7 @@ describe("the kubeconfig backend", () => {
     expect(verdict.verdict.scenarios.filter((s) => s.verdict === "fail")).toEqual([]);
     expect((await all()).length).toBe(before);
 
-    const stopped = startCli(
-      [
-        "run",
-        "--target",
-        "reference",
-        "--kubeconfig",
-        kubeconfigFile,
-        "--contexts",
-        contexts,
-        "--tags",
-        "@AH-HDR-4",
-        "--report-dir",
-        join(dir, "stopped"),
-      ],
-      "target answers MCP",
-    );
+    const stopped = startCli(run(join(dir, "stopped")), "target answers MCP");
     await stopped.ready;
     expect((await all()).length).toBe(before + 3);
     stopped.child.kill("SIGTERM");

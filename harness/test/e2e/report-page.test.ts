@@ -4,9 +4,8 @@
 // harness/scripts/chromium.sh when missing) and checked through the DOM; a
 // screenshot of each is kept in .cache/report-page/. Without any Chromium the
 // browser tests skip and say why; the compare tests never need one.
-import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { loadCatalogue } from "../../src/catalogue/defects.js";
@@ -14,7 +13,7 @@ import type { ClusterInfo } from "../../src/clusters/types.js";
 import { scenarioAnchor } from "../../src/report/page/html.js";
 import type { VerdictDocument } from "../../src/report/write.js";
 import { loadScenarios } from "../../src/spec/features.js";
-import { clustersFile } from "./conformance-runs.js";
+import { clustersFile, runConformance } from "./conformance-runs.js";
 import { Browser, findChromium } from "./helpers/chromium.js";
 
 const SHOTS = resolve(".cache/report-page");
@@ -29,21 +28,8 @@ interface Run {
 }
 
 async function conformance(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
-  const dir = mkdtempSync(join(tmpdir(), "report-page-run-"));
-  const child = spawn(
-    process.execPath,
-    ["harness/bin/auth-headers-conformance.js", "run", "--report-dir", dir, ...args],
-    { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] },
-  );
-  let output = "";
-  child.stdout.on("data", (d: Buffer) => {
-    output += d.toString();
-  });
-  child.stderr.on("data", (d: Buffer) => {
-    output += d.toString();
-  });
-  const exitCode = await new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
-  return { dir, exitCode, output };
+  const { reportDir, exitCode, output } = await runConformance(args, env);
+  return { dir: reportDir, exitCode, output };
 }
 
 function compare(a: string, b: string, ...extra: string[]) {
