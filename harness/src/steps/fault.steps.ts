@@ -249,17 +249,15 @@ Then(
       .join("; ");
     this.attach(`faulty calls (timeout ${timeoutMs(this)} ms): ${summary}`, "text/plain");
     process.stderr.write(`\n[fault] ${summary}\n`);
-    const outcomes: Record<string, number> = {};
-    for (const c of calls)
-      outcomes[`${c.label}: ${c.outcome}`] = (outcomes[`${c.label}: ${c.outcome}`] ?? 0) + 1;
-    this.record.batches.push({
-      index: this.record.calls.length + 1,
-      at: this.elapsed(),
-      durationMs: 0,
-      label: `faulty calls (timeout ${timeoutMs(this)} ms)`,
-      calls: calls.length,
-      outcomes,
-    });
+    this.recordBatch(
+      `faulty calls (timeout ${timeoutMs(this)} ms)`,
+      calls,
+      (c) => `${c.label}: ${c.outcome}`,
+      {
+        at: this.elapsed(),
+        durationMs: 0,
+      },
+    );
     const list = (xs: string[]) => `${xs.length} faulty call(s):\n${xs.slice(0, 12).join("\n")}`;
     // whether each call failed (or, for a cluster that is back, succeeded): the scenario's rules
     await this.checks.judge(

@@ -138,19 +138,12 @@ When(
     this.attach(line, "text/plain");
     process.stderr.write(`\n[fuzz] ${line}\n`);
     this.fuzz = { results, seed, n };
-    const outcomes: Record<string, number> = {};
-    for (const r of results) {
-      const k = r.problem ? `${r.problem.requirement}: ${r.problem.kind}` : "answered";
-      outcomes[k] = (outcomes[k] ?? 0) + 1;
-    }
-    this.record.batches.push({
-      index: this.record.calls.length + 1,
-      at: 0,
-      durationMs: Math.round(performance.now() - t0),
-      label: `${n} hostile tuples (seed ${seed})`,
-      calls: results.length,
-      outcomes,
-    });
+    this.recordBatch(
+      `${n} hostile tuples (seed ${seed})`,
+      results,
+      (r) => (r.problem ? `${r.problem.requirement}: ${r.problem.kind}` : "answered"),
+      { at: 0, durationMs: performance.now() - t0 },
+    );
   },
 );
 

@@ -103,19 +103,12 @@ When(
     this.attach(line, "text/plain");
     process.stderr.write(`\n[load] ${line}\n`);
     state.calls = calls;
-    const outcomes: Record<string, number> = {};
-    for (const c of calls) {
-      const k = classify(this, c);
-      outcomes[k] = (outcomes[k] ?? 0) + 1;
-    }
-    this.record.batches.push({
-      index: this.record.calls.length + 1,
-      at,
-      durationMs: Math.round(wall),
-      label: `${n} identity reads at concurrency ${concurrency} by ${who.length} identities on ${nSessions} sessions (seed ${seed})`,
-      calls: n,
-      outcomes,
-    });
+    this.recordBatch(
+      `${n} identity reads at concurrency ${concurrency} by ${who.length} identities on ${nSessions} sessions (seed ${seed})`,
+      calls,
+      (c) => classify(this, c),
+      { at, durationMs: wall },
+    );
     await this.checkTarget(calls.some((c) => c.error !== undefined));
   },
 );

@@ -32,19 +32,12 @@ When(
       }),
     );
     this.concurrent = calls;
-    const outcomes: Record<string, number> = {};
-    for (const call of calls) {
-      const k = verdictOf(this, call);
-      outcomes[k] = (outcomes[k] ?? 0) + 1;
-    }
-    this.record.batches.push({
-      index: this.record.calls.length + 1,
-      at,
-      durationMs: Math.round(performance.now() - t0),
-      label: `${n} concurrent identity reads by ${who.join(", ")} over 2 sessions`,
-      calls: n,
-      outcomes,
-    });
+    this.recordBatch(
+      `${n} concurrent identity reads by ${who.join(", ")} over 2 sessions`,
+      calls,
+      (call) => verdictOf(this, call),
+      { at, durationMs: performance.now() - t0 },
+    );
     await this.checkTarget(calls.some((x) => x.answer?.kind === "no-answer"));
   },
 );

@@ -697,6 +697,28 @@ export class ConformanceWorld extends World<WorldParams> {
   }
 
   /** Lifecycle requests (initialize is recorded by connect; ping and tools/list here). */
+  /** Many calls as one line of the timeline, counted by how each ended (`outcomeOf`). */
+  recordBatch<T>(
+    label: string,
+    calls: readonly T[],
+    outcomeOf: (call: T) => string,
+    timing: { at: number; durationMs: number },
+  ): void {
+    const outcomes: Record<string, number> = {};
+    for (const c of calls) {
+      const k = outcomeOf(c);
+      outcomes[k] = (outcomes[k] ?? 0) + 1;
+    }
+    this.record.batches.push({
+      index: this.record.calls.length + 1,
+      at: timing.at,
+      durationMs: Math.round(timing.durationMs),
+      label,
+      calls: calls.length,
+      outcomes,
+    });
+  }
+
   recordLifecycle(
     method: "initialize" | "tools/list" | "ping",
     session: McpSession,
