@@ -140,6 +140,33 @@ export async function judgeRefusal(world: ConformanceWorld, exp: RefusalExpectat
   await judgeErrorForm(world, last, form);
 }
 
+/**
+ * A request refused at the HTTP level: a 4xx, an MCP error, or a connection
+ * reset; never a result. The server may answer 431 and close while the client
+ * is still writing, so a reset is a refusal too (serving on is judged apart).
+ */
+export async function judgeRefusedUnserved(
+  world: ConformanceWorld,
+  id: string,
+  expectation: string,
+): Promise<void> {
+  const last = lastCall(world);
+  const a = last.answer;
+  await world.checks.judge(
+    id,
+    world.checks.subject(),
+    expectation,
+    () => {
+      if (a.kind === "result") fail(`the request was served: ${world.secrets.scrub(firstLine(a))}`);
+      if (a.kind === "http-error")
+        expect((a.status ?? 0) >= 400 && (a.status ?? 0) < 500, `HTTP ${a.status} instead of a 4xx`);
+      if (a.kind === "no-answer")
+        expect(/ECONNRESET|EPIPE|socket hang up/i.test(a.text), `no answer: ${a.text.slice(0, 160)}`);
+    },
+    { call: last.call },
+  );
+}
+
 /** The `_meta` key a [missing-header] error names although `_meta` carried it, if any. */
 function missingThoughSent(a: Answer, meta: Record<string, unknown> | undefined): string | undefined {
   if (!meta || a.kind !== "tool-error" || a.code !== "missing-header") return undefined;

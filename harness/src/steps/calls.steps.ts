@@ -1,8 +1,8 @@
 // Steps that send tools/call requests. Each names the tuple it sends for the
 // timeline (identity, source, and the deliberate changes, by placeholder,
 // never by value).
-import { judgeErrorForm, judgeRefusal, lastCall } from "../checks/judgements.js";
-import { expect, fail } from "../checks/recorder.js";
+import { judgeErrorForm, judgeRefusal, judgeRefusedUnserved, lastCall } from "../checks/judgements.js";
+import { fail } from "../checks/recorder.js";
 import type { Headers } from "../mcp/client.js";
 import type { TupleLabel } from "../report/model.js";
 import type { ConformanceWorld } from "../world/world.js";
@@ -225,24 +225,10 @@ Given("{word}'s headers were sent with initialize", async function (this: Confor
 });
 
 Then("the oversize request was refused cleanly", async function (this: ConformanceWorld) {
-  const last = lastCall(this);
-  const a = last.answer;
-  await this.checks.judge(
+  await judgeRefusedUnserved(
+    this,
     "refused-cleanly",
-    this.checks.subject(),
     "refused with HTTP 431 (or another 4xx) or an MCP error",
-    () => {
-      if (a.kind === "result") fail("an oversize request was served as if nothing were wrong");
-      if (a.kind === "tool-error" || a.kind === "jsonrpc-error") return;
-      if (a.kind === "http-error") {
-        expect((a.status ?? 0) >= 400 && (a.status ?? 0) < 500, `HTTP ${a.status} instead of a 4xx`);
-        return;
-      }
-      // The server may answer 431 and close while the client is still writing:
-      // the client then sees a reset. That is still a refusal; serving on is judged next.
-      expect(/ECONNRESET|EPIPE|socket hang up/i.test(a.text), `no answer: ${a.text}`);
-    },
-    { call: last.call },
   );
 });
 

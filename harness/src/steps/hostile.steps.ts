@@ -2,6 +2,7 @@
 // values (AH-HDR-12), more header lines than a server keeps (AH-HDR-8), keys
 // written twice or spelled with look-alike letters (AH-SRC-6), lenient Bearer
 // separators (AH-HDR-6), foreign Host and Origin headers (AH-SEC-3).
+import { judgeRefusedUnserved } from "../checks/judgements.js";
 import { expect, fail } from "../checks/recorder.js";
 import { initializeMessage, rawPost } from "../mcp/raw.js";
 import type { ConformanceWorld } from "../world/world.js";
@@ -67,22 +68,10 @@ When(
 );
 
 Then("the request was refused, not served", async function (this: ConformanceWorld) {
-  const last = this.last;
-  if (!last) throw new Error("no call was made");
-  const a = last.answer;
-  await this.checks.judge(
+  await judgeRefusedUnserved(
+    this,
     "refused",
-    this.checks.subject(),
     "refused (HTTP 431 or an error), never served with part of its header lines",
-    () => {
-      if (a.kind === "result")
-        fail(`the request was served: ${this.secrets.scrub(a.text.split("\n")[0] ?? "")}`);
-      if (a.kind === "http-error")
-        expect((a.status ?? 0) >= 400 && (a.status ?? 0) < 500, `HTTP ${a.status}`);
-      if (a.kind === "no-answer")
-        expect(/ECONNRESET|EPIPE|socket hang up/i.test(a.text), `no answer: ${a.text.slice(0, 160)}`);
-    },
-    { call: last.call },
   );
 });
 
