@@ -11,31 +11,16 @@ import { REPO_ROOT } from "../spec/requirements.js";
 
 const Requirements = z.array(z.string().regex(/^AH-[A-Z]+-\d+$/));
 
-const Defect = z
-  .object({
-    description: z.string().min(1),
-    fails: Requirements,
-    warns: Requirements.default([]),
-  })
-  .strict();
+/** What a run with the defect must fail and warn about: exactly these requirements. */
+const expected = { fails: Requirements, warns: Requirements.default([]) };
+
+const Defect = z.object({ description: z.string().min(1), ...expected }).strict();
 
 const Combination = z
-  .object({
-    defects: z.array(z.string()).min(2),
-    why: z.string().min(1),
-    fails: Requirements,
-    warns: Requirements.default([]),
-  })
+  .object({ defects: z.array(z.string()).min(2), why: z.string().min(1), ...expected })
   .strict();
 
-const Heavy = z
-  .object({
-    defect: z.string(),
-    tags: z.string(),
-    fails: Requirements,
-    warns: Requirements.default([]),
-  })
-  .strict();
+const Heavy = z.object({ defect: z.string(), tags: z.string(), ...expected }).strict();
 
 const Catalogue = z
   .object({
