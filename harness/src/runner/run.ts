@@ -24,8 +24,8 @@ import {
 } from "../spec/features.js";
 import { loadRequirements, loadSpecVersion, REPO_ROOT } from "../spec/requirements.js";
 import type { WorldParams } from "../world/params.js";
-import { startWithFreshPort } from "../world/targets.js";
-import { probeMcp, type RunningTarget, startTarget, TargetStartError } from "./target.js";
+import { startWithFreshPort } from "../target/instances.js";
+import { probeMcp, type RunningTarget, startTarget, TargetStartError } from "../target/process.js";
 
 export const HARNESS_VERSION = "0.1.0";
 

@@ -26,7 +26,7 @@ import { REPO_ROOT } from "../spec/requirements.js";
 import { attachAudit, type CallWindow } from "../timeline/audit.js";
 import { clusterNamedBy, clusterWhoseDataIsIn } from "../timeline/result-origin.js";
 import { CLUSTER_LETTERS, type WorldParams } from "./params.js";
-import { SharedTarget, startInstance, type TargetInstance, type Trouble } from "./targets.js";
+import { SharedTarget, startInstance, type TargetInstance, type Trouble } from "../target/instances.js";
 
 let clusterCache: Map<string, Cluster> | undefined;
 const workerSecrets = new SecretRegistry();

@@ -12,7 +12,7 @@ import {
   type StartOptions,
   startTarget,
   TargetStartError,
-} from "../runner/target.js";
+} from "./process.js";
 
 /**
  * The free port is found by binding and releasing it, so another process may take it
