@@ -23,9 +23,9 @@ import {
   selectScenarios,
 } from "../spec/features.js";
 import { loadRequirements, loadSpecVersion, REPO_ROOT } from "../spec/requirements.js";
-import type { WorldParams } from "../world/params.js";
 import { startWithFreshPort } from "../target/instances.js";
 import { probeMcp, type RunningTarget, startTarget, TargetStartError } from "../target/process.js";
+import type { WorldParams } from "../world/params.js";
 
 export const HARNESS_VERSION = "0.1.0";
 

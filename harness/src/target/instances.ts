@@ -6,13 +6,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Profile } from "../profile/schema.js";
-import {
-  probeMcp,
-  type RunningTarget,
-  type StartOptions,
-  startTarget,
-  TargetStartError,
-} from "./process.js";
+import { probeMcp, type RunningTarget, type StartOptions, startTarget, TargetStartError } from "./process.js";
 
 /**
  * The free port is found by binding and releasing it, so another process may take it

@@ -23,10 +23,10 @@ import { emptyRecord, type ScenarioRecord, type TupleLabel } from "../report/mod
 import { SecretRegistry } from "../report/redact.js";
 import { writePrivate } from "../report/write.js";
 import { REPO_ROOT } from "../spec/requirements.js";
+import { SharedTarget, startInstance, type TargetInstance, type Trouble } from "../target/instances.js";
 import { attachAudit, type CallWindow } from "../timeline/audit.js";
 import { clusterNamedBy, clusterWhoseDataIsIn } from "../timeline/result-origin.js";
 import { CLUSTER_LETTERS, type WorldParams } from "./params.js";
-import { SharedTarget, startInstance, type TargetInstance, type Trouble } from "../target/instances.js";
 
 let clusterCache: Map<string, Cluster> | undefined;
 const workerSecrets = new SecretRegistry();
