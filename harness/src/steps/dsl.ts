@@ -62,6 +62,7 @@ export const Given = (pattern: string, fn: StepFn) => register(CGiven, pattern, 
 export const When = (pattern: string, fn: StepFn) => register(CWhen, pattern, fn);
 export const Then = (pattern: string, fn: StepFn) => register(CThen, pattern, fn);
 export type { DataTable };
+export { defineParameterType };
 
 /** For the harness's own preconditions (not the provider's behaviour): fails the step. */
 export function assert(cond: unknown, message: string): asserts cond {

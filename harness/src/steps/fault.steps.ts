@@ -3,6 +3,7 @@
 // error within the request timeout + 1 s; healthy tenants must stay fast; the
 // target must survive and recover.
 import { type Answer, leanAnswer } from "../checks/answer.js";
+import { VALIDATION_CODES } from "../checks/codes.js";
 import { untestableIfPrecondition } from "../checks/preconditions.js";
 import { expect, fail, Untestable } from "../checks/recorder.js";
 import { attach, startRestartableCluster } from "../clusters/index.js";
@@ -12,24 +13,24 @@ import { type FaultUpstream, hungUpstream, midTlsUpstream, slowUpstream } from "
 import { LeanMcp, type LeanResult } from "../load/lean-mcp.js";
 import { describeStats, fmtMs, runPool, summarize } from "../load/stats.js";
 import { b64, makeServerCert } from "../oracles/pki.js";
-import { type ConformanceWorld, VALIDATION_CODES } from "../world/world.js";
+import type { ConformanceWorld } from "../world/world.js";
 import { Given, Then, When } from "./dsl.js";
+import { FAULT } from "./state.js";
 
 const codeOf = (r: LeanResult) => (r.isError ? (/^\s*\[([a-z-]+)\]/.exec(r.text)?.[1] ?? r.kind) : "ok");
 
 function fault(world: ConformanceWorld): FaultState {
-  world.fault ??= newFaultState();
-  return world.fault;
+  return world.features.of(FAULT, newFaultState);
 }
 
 function timeoutMs(world: ConformanceWorld): number {
-  return world.timeoutMs ?? world.profile.defaultRequestTimeoutMs;
+  return world.target.requestTimeoutMs ?? world.profile.defaultRequestTimeoutMs;
 }
 
 async function session(world: ConformanceWorld): Promise<LeanMcp> {
   const f = fault(world);
   if (!f.session) {
-    const s = await LeanMcp.open(await world.targetUrl(), 32, false, world.initHeaders());
+    const s = await LeanMcp.open(await world.target.url(), 32, false, world.sessions.initHeaders());
     world.cleanups.push(() => s.close());
     f.session = s;
   }
@@ -54,7 +55,7 @@ async function timedCall(
   let call: FaultCall;
   try {
     const r = await Promise.race([
-      s.call(world.tool("pods_list_in_namespace"), world.args("pods_list_in_namespace"), headers),
+      s.call(world.tools.name("pods_list_in_namespace"), world.tools.args("pods_list_in_namespace"), headers),
       new Promise<never>((_, rej) =>
         setTimeout(() => rej(new Error("no answer (harness gave up)")), timeoutMs(world) + 5_000).unref(),
       ),
@@ -77,7 +78,7 @@ Given(
       await slowUpstream(pem, b64(ca.certPem)),
       await midTlsUpstream(),
     ];
-    for (const u of ups) this.listeners.push(u);
+    for (const u of ups) this.net.track(u);
     fault(this).upstreams = ups;
   },
 );
@@ -88,7 +89,7 @@ Given(
     const r = await startRestartableCluster(`cluster-${name.toLowerCase()}`);
     this.cleanups.push(() => r.stop());
     fault(this).restartable.set(name, r);
-    this.registerIdentity(who, name, await attach(r.info).mintTokenIdentity());
+    this.identities.register(who, name, await attach(r.info).mintTokenIdentity());
   },
 );
 
@@ -96,11 +97,11 @@ When(
   "the healthy tenants {word} and {word} make {int} calls at concurrency {int} as a baseline",
   async function (this: ConformanceWorld, a: string, b: string, n: number, concurrency: number) {
     const s = await session(this);
-    const tool = this.tool("pods_list_in_namespace");
-    const args = this.args("pods_list_in_namespace");
+    const tool = this.tools.name("pods_list_in_namespace");
+    const args = this.tools.args("pods_list_in_namespace");
     const load = new HealthyLoad(
       s,
-      [{ headers: this.headersOf(a) }, { headers: this.headersOf(b) }],
+      [{ headers: this.identities.headersOf(a) }, { headers: this.identities.headersOf(b) }],
       concurrency,
       (ses, t) => ses.call(tool, args, t.headers),
     );
@@ -161,7 +162,7 @@ When(
     };
     const caller = fault(this).caller;
     if (!caller) throw new Error("no faulty caller (Given … makes the faulty calls)");
-    const base = this.headersOf(caller);
+    const base = this.identities.headersOf(caller);
     // waves of `atOnce` calls per upstream: a longer fault window gives the healthy p99 more samples
     await Promise.all(
       ups.map((u) =>
@@ -193,7 +194,7 @@ When(
   async function (this: ConformanceWorld, name: string, who: string) {
     const r = fault(this).restartable.get(name);
     if (!r) throw new Error(`no restartable cluster ${name}`);
-    const h = this.headersOf(who);
+    const h = this.identities.headersOf(who);
     const load = healthy(this);
     const phase = async (label: string, expected: string[], n: number) =>
       Promise.all(Array.from({ length: n }, () => timedCall(this, h, label, expected)));
@@ -249,12 +250,12 @@ Then(
       .join("; ");
     this.attach(`faulty calls (timeout ${timeoutMs(this)} ms): ${summary}`, "text/plain");
     process.stderr.write(`\n[fault] ${summary}\n`);
-    this.recordBatch(
+    this.timeline.addBatch(
       `faulty calls (timeout ${timeoutMs(this)} ms)`,
       calls,
       (c) => `${c.label}: ${c.outcome}`,
       {
-        at: this.elapsed(),
+        at: this.ctx.elapsed(),
         durationMs: 0,
       },
     );
@@ -348,13 +349,13 @@ Then("the target is still running and serves {word}", async function (this: Conf
     ["AH-HDR-10"],
     `the target survived the faults and serves ${who}`,
     async () => {
-      const trouble = await this.checkTarget(false);
+      const trouble = await this.target.check(false);
       if (trouble) fail(`${trouble.detail}`);
       const s = await session(this);
       const r = await s.call(
-        this.tool("pods_list_in_namespace"),
-        this.args("pods_list_in_namespace"),
-        this.headersOf(who),
+        this.tools.name("pods_list_in_namespace"),
+        this.tools.args("pods_list_in_namespace"),
+        this.identities.headersOf(who),
       );
       const a = leanAnswer(r);
       if (a.kind === "result") return;

@@ -8,6 +8,7 @@ import { initializeMessage, rawPost } from "../mcp/raw.js";
 import type { ConformanceWorld } from "../world/world.js";
 import { Then, When } from "./dsl.js";
 import { whileOtherTenantCalls } from "./other-tenant.js";
+import { ADMISSION, SLOW } from "./state.js";
 
 /** The header line of a PEM certificate, the unit of the quadratic-parsing attack. */
 const PEM_LINE = "-----BEGIN CERTIFICATE-----\n";
@@ -24,17 +25,21 @@ When(
     otherTool: string,
     n: number,
   ) {
-    const meta: Record<string, unknown> = this.headersOf(who);
+    const meta: Record<string, unknown> = this.identities.headersOf(who);
     const text = PEM_LINE.repeat(Math.ceil((kib * 1024) / PEM_LINE.length));
     meta[key] = Buffer.from(text).toString("base64");
     // the other tenant's session exists before: what is measured is its calls, not a connect
-    const s = await this.connect();
+    const s = await this.sessions.connect();
     await whileOtherTenantCalls(
       this,
       () =>
-        this.call(tool, {
+        this.calls.call(tool, {
           meta,
-          label: this.labelOf(who, [`${key} = ${kib} KiB of PEM certificate header lines`], "meta"),
+          label: this.identities.labelOf(
+            who,
+            [`${key} = ${kib} KiB of PEM certificate header lines`],
+            "meta",
+          ),
           timeoutMs: 60_000,
         }),
       { who: other, tool: otherTool, n, session: s, headStartMs: 20 },
@@ -48,7 +53,7 @@ Then("the large value was answered within {int} ms", async function (this: Confo
     ["AH-HDR-12"],
     `the call with the large value is answered within ${ms} ms`,
     () => {
-      const took = this.slow?.ms ?? Number.POSITIVE_INFINITY;
+      const took = this.features.get(SLOW)?.ms ?? Number.POSITIVE_INFINITY;
       expect(took <= ms, `the call took ${Math.round(took)} ms`);
     },
   );
@@ -58,11 +63,14 @@ When(
   "{word} calls {string} with {int} padding header lines, then its own tuple, then the tuple of {word}",
   async function (this: ConformanceWorld, who: string, tool: string, n: number, other: string) {
     const pairs: [string, string][] = Array.from({ length: n }, (_, i) => [`x-padding-${i}`, "p"]);
-    pairs.push(...Object.entries(this.headersOf(who)), ...Object.entries(this.headersOf(other)));
-    await this.rawCall(
+    pairs.push(
+      ...Object.entries(this.identities.headersOf(who)),
+      ...Object.entries(this.identities.headersOf(other)),
+    );
+    await this.calls.raw(
       tool,
       pairs,
-      this.labelOf(who, [`${n} padding header lines first, then ${other}'s tuple after`]),
+      this.identities.labelOf(who, [`${n} padding header lines first, then ${other}'s tuple after`]),
     );
   },
 );
@@ -78,28 +86,33 @@ Then("the request was refused, not served", async function (this: ConformanceWor
 When(
   "{word} calls {string} with its credentials in _meta, the key {string} written twice in the JSON text",
   async function (this: ConformanceWorld, who: string, tool: string, key: string) {
-    const meta = this.headersOf(who);
+    const meta = this.identities.headersOf(who);
     const value = meta[key];
     if (value === undefined) throw new Error(`${who} has no ${key}`);
     // JSON.parse keeps the last of two equal keys; the same value twice makes "last wins" succeed
     const json = `${JSON.stringify(meta).slice(0, -1)},${JSON.stringify(key)}:${JSON.stringify(value)}}`;
-    await this.rawCall(tool, [], this.labelOf(who, [`${key} written twice in the _meta JSON`], "meta"), {
-      json,
-    });
+    await this.calls.raw(
+      tool,
+      [],
+      this.identities.labelOf(who, [`${key} written twice in the _meta JSON`], "meta"),
+      {
+        json,
+      },
+    );
   },
 );
 
 When(
   "{word} calls {string} with its credentials in _meta, the key {string} spelled with a Kelvin sign",
   async function (this: ConformanceWorld, who: string, tool: string, key: string) {
-    const meta: Record<string, unknown> = this.headersOf(who);
+    const meta: Record<string, unknown> = this.identities.headersOf(who);
     const value = meta[key];
     delete meta[key];
     // U+212A KELVIN SIGN: Unicode case folding makes it "k", ASCII matching does not
     meta[`\u212A${key.slice(1)}`] = value;
-    await this.call(tool, {
+    await this.calls.call(tool, {
       meta,
-      label: this.labelOf(who, [`${key} spelled with U+212A for its k`], "meta"),
+      label: this.identities.labelOf(who, [`${key} spelled with U+212A for its k`], "meta"),
     });
   },
 );
@@ -118,12 +131,12 @@ When(
     const glue = SEPARATORS[sep];
     if (glue === undefined)
       throw new Error(`unknown separator "${sep}" (known: ${Object.keys(SEPARATORS).join(", ")})`);
-    const meta = this.headersOf(who);
+    const meta = this.identities.headersOf(who);
     const token = (meta["kubernetes-authorization"] ?? "").replace(/^bearer\s+/i, "");
     meta["kubernetes-authorization"] = `Bearer${glue}${token}`;
-    await this.call(tool, {
+    await this.calls.call(tool, {
       meta,
-      label: this.labelOf(who, [`kubernetes-authorization = Bearer, ${sep}, the token`], "meta"),
+      label: this.identities.labelOf(who, [`kubernetes-authorization = Bearer, ${sep}, the token`], "meta"),
     });
   },
 );
@@ -131,17 +144,19 @@ When(
 When(
   "an initialize is sent with the {word} header {string}",
   async function (this: ConformanceWorld, header: string, value: string) {
-    const url = await this.targetUrl();
+    const url = await this.target.url();
     const r = await rawPost(url, initializeMessage("auth-headers-conformance-rebinding"), [
       [header, value],
     ]).catch((e: Error) => e);
-    this.admission =
-      r instanceof Error ? { error: r.message } : { status: r.status, body: r.body.slice(0, 200) };
+    this.features.set(
+      ADMISSION,
+      r instanceof Error ? { error: r.message } : { status: r.status, body: r.body.slice(0, 200) },
+    );
   },
 );
 
 Then("it is refused with HTTP {int}", async function (this: ConformanceWorld, status: number) {
-  const a = this.admission;
+  const a = this.features.get(ADMISSION);
   if (!a) throw new Error("no request was sent");
   await this.checks.judge(
     "refused-at-the-door",

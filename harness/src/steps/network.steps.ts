@@ -15,18 +15,19 @@ import {
   tcpProxy,
 } from "../oracles/listeners.js";
 import { b64, makeServerCert } from "../oracles/pki.js";
-import type { ConformanceWorld, Oracles } from "../world/world.js";
+import type { ConformanceWorld } from "../world/world.js";
 import { Given, Then, When } from "./dsl.js";
 import { whileOtherTenantCalls } from "./other-tenant.js";
+import { ORACLES, type Oracles, SLOW } from "./state.js";
 
 function keep<K extends keyof Oracles>(world: ConformanceWorld, key: K, l: NonNullable<Oracles[K]>) {
-  world.listeners.push(l as Listener);
-  world.oracles[key] = l;
+  world.net.track(l as Listener);
+  world.features.of(ORACLES, (): Oracles => ({}))[key] = l;
   return l;
 }
 
 function oracle<K extends keyof Oracles>(world: ConformanceWorld, key: K): NonNullable<Oracles[K]> {
-  const l = world.oracles[key];
+  const l = world.features.get(ORACLES)?.[key];
   if (!l) throw new Error(`no ${key} in this scenario`);
   return l as NonNullable<Oracles[K]>;
 }
@@ -44,7 +45,7 @@ Given("a plain-HTTP canary", async function (this: ConformanceWorld) {
 });
 
 Given("a TCP proxy on 127.0.0.3 to cluster {word}", async function (this: ConformanceWorld, c: string) {
-  const u = new URL(this.cluster(c).server);
+  const u = new URL(this.clusters.get(c).server);
   keep(this, "proxy", await tcpProxy({ host: u.hostname, port: Number(u.port) }, "127.0.0.3"));
 });
 
@@ -64,9 +65,9 @@ Given(
   async function (this: ConformanceWorld, c: string, prefix: string) {
     const ca = await this.oracleCa();
     const pem = await makeServerCert(ca, ["127.0.0.1"]);
-    const cluster = this.cluster(c);
+    const cluster = this.clusters.get(c);
     keep(this, "gateway", await prefixProxy(pem, cluster.server, cluster.info.caPem, prefix));
-    this.oracles.gatewayPrefix = prefix;
+    this.features.of(ORACLES, (): Oracles => ({})).gatewayPrefix = prefix;
   },
 );
 
@@ -79,20 +80,20 @@ async function withServer(
   ca?: { value: string; label: string },
   opts: { timeoutMs?: number; session?: McpSession } = {},
 ) {
-  const h = world.headersOf(who);
+  const h = world.identities.headersOf(who);
   h["kubernetes-server"] = server;
   const changes = [`kubernetes-server = ${label}`];
   if (ca) {
     h["kubernetes-certificate-authority-data"] = ca.value;
     changes.push(`kubernetes-certificate-authority-data = ${ca.label}`);
   }
-  const t = world.labelOf(who, changes);
-  return world.call(tool, { headers: h, label: { ...t, server: label }, ...opts });
+  const t = world.identities.labelOf(who, changes);
+  return world.calls.call(tool, { headers: h, label: { ...t, server: label }, ...opts });
 }
 
 /** How long a call to a server that never ends its answer may take: the request timeout + 5 s. */
 const slowCallLimitMs = (world: ConformanceWorld) =>
-  (world.timeoutMs ?? world.profile.defaultRequestTimeoutMs) + 5000;
+  (world.target.requestTimeoutMs ?? world.profile.defaultRequestTimeoutMs) + 5000;
 
 Given(
   "an HTTPS API server whose answers are {int} MiB",
@@ -115,7 +116,7 @@ When(
   ) {
     const big = oracle(this, "bigAnswer");
     const ca = { value: b64((await this.oracleCa()).certPem), label: "the oracle CA" };
-    const s = await this.connect();
+    const s = await this.sessions.connect();
     await whileOtherTenantCalls(
       this,
       () =>
@@ -156,13 +157,13 @@ Then(
 
 Then("the large answer was refused within the request timeout", async function (this: ConformanceWorld) {
   const last = lastCall(this);
-  const limit = (this.timeoutMs ?? this.profile.defaultRequestTimeoutMs) + 1000;
+  const limit = (this.target.requestTimeoutMs ?? this.profile.defaultRequestTimeoutMs) + 1000;
   await this.checks.judge(
     "answer-limited-in-time",
     this.checks.subject(),
     `the call fails within the request timeout + 1 s (${limit} ms)`,
     () => {
-      const took = this.slow?.ms ?? Number.POSITIVE_INFINITY;
+      const took = this.features.get(SLOW)?.ms ?? Number.POSITIVE_INFINITY;
       expect(last.answer.kind !== "no-answer", `no answer: ${last.answer.text.slice(0, 160)}`);
       expect(took <= limit, `the call took ${Math.round(took)} ms (limit ${limit} ms)`);
     },
@@ -212,7 +213,7 @@ When(
   "{word} calls {string} through the gateway",
   async function (this: ConformanceWorld, who: string, tool: string) {
     const ca = await this.oracleCa();
-    const prefix = this.oracles.gatewayPrefix ?? "";
+    const prefix = this.features.get(ORACLES)?.gatewayPrefix ?? "";
     await withServer(
       this,
       who,
@@ -265,7 +266,7 @@ When(
     n: number,
   ) {
     const hung = oracle(this, "hung");
-    const s = this.session ?? (await this.defaultSession());
+    const s = this.sessions.current ?? (await this.sessions.default());
     // Wait no longer than the Then step would accept: a provider without a
     // timeout fails in seconds instead of holding the run for minutes.
     await whileOtherTenantCalls(
@@ -293,7 +294,7 @@ Then(
         const a = last.answer;
         expect(a.kind !== "result", "the call to a hung server succeeded");
         expect(a.kind !== "no-answer", `no answer within ${limit + 1000} ms: ${a.text.slice(0, 160)}`);
-        const took = this.slow?.ms ?? Number.POSITIVE_INFINITY;
+        const took = this.features.get(SLOW)?.ms ?? Number.POSITIVE_INFINITY;
         expect(took <= limit, `the hung call took ${Math.round(took)} ms (limit ${limit} ms)`);
       },
       { call: last.call },
@@ -310,11 +311,11 @@ Then(
       ["AH-NET-5"],
       `every call of the other tenant took < ${ms} ms`,
       async () => {
-        const others = this.slow?.otherMs ?? [];
+        const others = this.features.get(SLOW)?.otherMs ?? [];
         expect(others.length > 0, "no other calls were made");
         const failed = others.filter((d) => !Number.isFinite(d));
         if (failed.length) {
-          const h = this.slow;
+          const h = this.features.get(SLOW);
           if (h?.otherFailure) await untestableIfPrecondition(this, h.other, h.otherFailure, ["AH-NET-5"]);
           fail(`${failed.length} call(s) of the other tenant failed`);
         }
@@ -351,7 +352,10 @@ Then(
   "the plain-HTTP canary saw a request with {word}'s token",
   async function (this: ConformanceWorld, who: string) {
     const l = oracle(this, "httpCanary");
-    const token = (this.headersOf(who)["kubernetes-authorization"] ?? "").replace(/^bearer\s+/i, "");
+    const token = (this.identities.headersOf(who)["kubernetes-authorization"] ?? "").replace(
+      /^bearer\s+/i,
+      "",
+    );
     await this.checks.judge(
       "canary-reached",
       this.checks.subject(),
