@@ -58,7 +58,9 @@ describe("import graph of harness/src", () => {
     for (const f of files(SRC)) {
       const from = folderOf(f);
       if (!watched.has(from)) continue;
-      const to = importsOf(f).map(folderOf).filter((d) => watched.has(d) && d !== from);
+      const to = importsOf(f)
+        .map(folderOf)
+        .filter((d) => watched.has(d) && d !== from);
       graph.set(from, [...new Set([...(graph.get(from) ?? []), ...to])]);
     }
     expect(findCycles(graph)).toEqual([]);
