@@ -12,6 +12,7 @@ import {
   ParameterTypeRegistry,
   RegularExpression,
 } from "@cucumber/cucumber-expressions";
+import { PARAMETER_TYPES } from "../steps/parameter-types.js";
 import { loadScenarios, type PlannedScenario } from "./features.js";
 import { loadRequirements, REPO_ROOT, type Requirement } from "./requirements.js";
 
@@ -155,27 +156,8 @@ export function stepDefinitions(): StepDefinition[] {
 
 function registry(): ParameterTypeRegistry {
   const r = new ParameterTypeRegistry();
-  // the custom parameter types of harness/src/steps (dsl.ts, setup.steps.ts)
-  r.defineParameterType(
-    new ParameterType(
-      "requirements",
-      /\[AH-[A-Z]+-\d+(?:,\s*AH-[A-Z]+-\d+)*\]/,
-      String,
-      (s) => s,
-      false,
-      false,
-    ),
-  );
-  r.defineParameterType(
-    new ParameterType(
-      "minted",
-      /a token|a client-certificate|an expired token|an expired client-certificate|a revoked token/,
-      String,
-      (s) => s,
-      false,
-      false,
-    ),
-  );
+  for (const { name, regexp } of PARAMETER_TYPES)
+    r.defineParameterType(new ParameterType(name, regexp, String, (s) => s, false, false));
   return r;
 }
 

@@ -18,6 +18,7 @@ import { b64, makeServerCert } from "../oracles/pki.js";
 import type { ConformanceWorld } from "../world/world.js";
 import { Given, Then, When } from "./dsl.js";
 import { whileOtherTenantCalls } from "./other-tenant.js";
+import type { Route } from "./parameter-types.js";
 import { ORACLES, type Oracles, SLOW } from "./state.js";
 
 function keep<K extends keyof Oracles>(world: ConformanceWorld, key: K, l: NonNullable<Oracles[K]>) {
@@ -32,12 +33,8 @@ function oracle<K extends keyof Oracles>(world: ConformanceWorld, key: K): NonNu
   return l as NonNullable<Oracles[K]>;
 }
 
-Given("a TCP canary on 127.0.0.2", async function (this: ConformanceWorld) {
-  keep(this, "tcpCanary", await tcpCanary("127.0.0.2"));
-});
-
-Given("a TCP canary on 127.0.0.1", async function (this: ConformanceWorld) {
-  keep(this, "tcpCanary", await tcpCanary("127.0.0.1"));
+Given("a TCP canary on {loopback}", async function (this: ConformanceWorld, host: string) {
+  keep(this, "tcpCanary", await tcpCanary(host));
 });
 
 Given("a plain-HTTP canary", async function (this: ConformanceWorld) {
@@ -171,57 +168,43 @@ Then("the large answer was refused within the request timeout", async function (
   );
 });
 
-When(
-  "{word} calls {string} with the server set to the TCP canary",
-  async function (this: ConformanceWorld, who: string, tool: string) {
-    await withServer(this, who, tool, `https://${oracle(this, "tcpCanary").address}`, "the TCP canary");
+/** Each route: the server a call is aimed at instead of its cluster, its label, and whether it needs the oracle CA. */
+const ROUTE_TO: Record<
+  Route,
+  { server: (w: ConformanceWorld) => string; label: (w: ConformanceWorld) => string; oracleCa?: true }
+> = {
+  "with the server set to the TCP canary": {
+    server: (w) => `https://${oracle(w, "tcpCanary").address}`,
+    label: () => "the TCP canary",
   },
-);
+  "with the server set to the plain-HTTP canary": {
+    server: (w) => `http://${oracle(w, "httpCanary").address}`,
+    label: () => "the plain-HTTP canary",
+  },
+  "through the TCP proxy": {
+    server: (w) => `https://${oracle(w, "proxy").address}`,
+    label: () => "a proxy on 127.0.0.3",
+  },
+  "against the redirecting front": {
+    server: (w) => `https://${oracle(w, "front").address}`,
+    label: () => "the redirecting front",
+    oracleCa: true,
+  },
+  "through the gateway": {
+    server: (w) => `https://${oracle(w, "gateway").address}${w.features.get(ORACLES)?.gatewayPrefix ?? ""}`,
+    label: (w) => `the gateway${w.features.get(ORACLES)?.gatewayPrefix ?? ""}`,
+    oracleCa: true,
+  },
+};
 
 When(
-  "{word} calls {string} with the server set to the plain-HTTP canary",
-  async function (this: ConformanceWorld, who: string, tool: string) {
-    await withServer(
-      this,
-      who,
-      tool,
-      `http://${oracle(this, "httpCanary").address}`,
-      "the plain-HTTP canary",
-    );
-  },
-);
-
-When(
-  "{word} calls {string} through the TCP proxy",
-  async function (this: ConformanceWorld, who: string, tool: string) {
-    await withServer(this, who, tool, `https://${oracle(this, "proxy").address}`, "a proxy on 127.0.0.3");
-  },
-);
-
-When(
-  "{word} calls {string} against the redirecting front",
-  async function (this: ConformanceWorld, who: string, tool: string) {
-    const ca = await this.oracleCa();
-    await withServer(this, who, tool, `https://${oracle(this, "front").address}`, "the redirecting front", {
-      value: b64(ca.certPem),
-      label: "the oracle CA",
-    });
-  },
-);
-
-When(
-  "{word} calls {string} through the gateway",
-  async function (this: ConformanceWorld, who: string, tool: string) {
-    const ca = await this.oracleCa();
-    const prefix = this.features.get(ORACLES)?.gatewayPrefix ?? "";
-    await withServer(
-      this,
-      who,
-      tool,
-      `https://${oracle(this, "gateway").address}${prefix}`,
-      `the gateway${prefix}`,
-      { value: b64(ca.certPem), label: "the oracle CA" },
-    );
+  "{word} calls {string} {route}",
+  async function (this: ConformanceWorld, who: string, tool: string, route: Route) {
+    const r = ROUTE_TO[route];
+    const ca = r.oracleCa
+      ? { value: b64((await this.oracleCa()).certPem), label: "the oracle CA" }
+      : undefined;
+    await withServer(this, who, tool, r.server(this), r.label(this), ca);
   },
 );
 

@@ -5,31 +5,16 @@ import { type Answer, errorAnswer } from "../checks/answer.js";
 import { judgeNoSecretInOutput } from "../checks/judgements.js";
 import { expect, fail, Untestable } from "../checks/recorder.js";
 import { McpSession } from "../mcp/client.js";
-import type { Minter } from "../world/identities.js";
 import type { ConformanceWorld } from "../world/world.js";
-import { defineParameterType, Given, Then, When } from "./dsl.js";
+import { Given, Then, When } from "./dsl.js";
+import { MINTED } from "./parameter-types.js";
 import { LIFECYCLE } from "./state.js";
 
 // "a token identity alice on cluster A", "an expired client-certificate identity …": one step, the kind a parameter.
-const MINTERS: Record<string, Minter> = {
-  "a token": "mintTokenIdentity",
-  "a client-certificate": "mintCertIdentity",
-  "an expired token": "forgeExpiredToken",
-  "an expired client-certificate": "forgeExpiredCert",
-  "a revoked token": "revokedToken",
-};
-
-defineParameterType({
-  name: "minted",
-  regexp: new RegExp(Object.keys(MINTERS).join("|")),
-  transformer: (s: string) => MINTERS[s] as Minter,
-  useForSnippets: false,
-});
-
 Given(
   "{minted} identity {word} on cluster {word}",
-  async function (this: ConformanceWorld, how: Minter, n: string, c: string) {
-    await this.identities.mint(n, c, how);
+  async function (this: ConformanceWorld, how: keyof typeof MINTED, n: string, c: string) {
+    await this.identities.mint(n, c, MINTED[how]);
   },
 );
 Given(
