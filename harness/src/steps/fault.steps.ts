@@ -30,7 +30,9 @@ function timeoutMs(world: ConformanceWorld): number {
 async function session(world: ConformanceWorld): Promise<LeanMcp> {
   const f = fault(world);
   if (!f.session) {
-    const s = await LeanMcp.open(await world.target.url(), 32, false, world.sessions.initHeaders());
+    const s = await world.sessions.openWith(async (h) =>
+      LeanMcp.open(await world.target.url(), 32, false, h),
+    );
     world.cleanups.push(() => s.close());
     f.session = s;
   }

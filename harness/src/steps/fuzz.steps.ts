@@ -118,7 +118,7 @@ When(
     };
     const seed = seedFrom("AHC_FUZZ_SEED");
     const cases = fc.sample(fuzzCase(m), { seed, numRuns: n }).map(guardLoopback);
-    const session = await RawSession.open(await this.target.url(), this.sessions.initHeaders());
+    const session = await this.sessions.openWith(async (h) => RawSession.open(await this.target.url(), h));
     const tool = this.tools.name("namespaces_list");
     const results: FuzzResult[] = [];
     let id = 1_000_000;

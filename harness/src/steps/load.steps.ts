@@ -60,7 +60,7 @@ When(
     const url = await this.target.url();
     const sessions: LeanMcp[] = [];
     for (let i = 0; i < nSessions; i++) {
-      const s = await LeanMcp.open(url, concurrency, false, this.sessions.initHeaders());
+      const s = await this.sessions.openWith((h) => LeanMcp.open(url, concurrency, false, h));
       sessions.push(s);
       this.cleanups.push(() => s.close());
     }

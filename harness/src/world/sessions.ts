@@ -105,9 +105,22 @@ export class Sessions {
     return this.raw;
   }
 
-  /** Headers to open lean/raw sessions with (empty unless the lifecycle workaround is on). */
-  initHeaders(): Headers | undefined {
-    return this.workaroundHeaders;
+  /**
+   * Opens a session of another client (the lean clients of @load/@fault, the
+   * raw one of @fuzz) under the same AH-LIFE-1 workaround: when its header-less
+   * initialize is refused, the SDK session decides (and records) the refusal
+   * once, and the client opens again with the workaround's headers. A lifecycle
+   * choice is then one cause everywhere, not a failure of every heavy scenario.
+   */
+  async openWith<T>(open: (initHeaders: Headers | undefined) => Promise<T>): Promise<T> {
+    try {
+      return await open(this.workaroundHeaders);
+    } catch (e) {
+      if (this.workaroundHeaders || this.current) throw e;
+      await this.default();
+      if (!this.workaroundHeaders) throw e;
+      return open(this.workaroundHeaders);
+    }
   }
 
   /** A session opened outside (the lifecycle steps' own): closed with the scenario. */
