@@ -16,6 +16,18 @@ export async function whileOtherTenantCalls(
 ): Promise<void> {
   world.slow = { otherMs: [], other: other.who };
   const state = world.slow;
+  const control: number[] = [];
+  otherTenantControl.set(world, control);
+  const oneCall = async () => {
+    const o = await world.call(other.tool, {
+      headers: world.headersOf(other.who),
+      label: world.labelOf(other.who),
+      session: other.session,
+    });
+    return o.answer.kind === "result" ? o.answer.durationMs : Number.POSITIVE_INFINITY;
+  };
+  // the control: the same calls without the slow one in flight, before and after it
+  for (let i = 0; i < other.n; i++) control.push(await oneCall());
   const t0 = performance.now();
   const slow = slowCall().then((r) => {
     state.ms = performance.now() - t0;
@@ -32,4 +44,11 @@ export async function whileOtherTenantCalls(
     if (o.answer.kind !== "result") state.otherFailure ??= o.answer;
   }
   world.last = await slow;
+  for (let i = 0; i < other.n; i++) control.push(await oneCall());
 }
+
+/**
+ * The other tenant's control calls of each scenario (checks/timing.ts judges against them).
+ * Kept beside the World, not in it, until the World's services take it over.
+ */
+export const otherTenantControl = new WeakMap<ConformanceWorld, number[]>();
