@@ -73,7 +73,7 @@ interface Block extends Place {
 const ANCHOR =
   /^(?:export\s+)?(?:async\s+)?function\s+(\w+)|^(?:export\s+)?const\s+(\w+)\s*=\s*(?:async\s*)?(?:\([^)]*\)|\w+)\s*=>|^(Given|When|Then)\(\s*$|^(Given|When|Then)\(\s*("(?:[^"\\]|\\.)*")/;
 const CHECK_CALL =
-  /\.(judge|record)\(\s*(?:(["'`])((?:(?!\2|\$\{).)*)(\$\{)?[^]*?|([\w.]+\([^)]*\)|\w+)),\s*([^,]+?),/g;
+  /\.(judge|record)\(\s*(?:(["'`])((?:(?!\2|\$\{).)*)(\$\{)?[\s\S]*?|([\w.]+\([^)]*\)|\w+)),\s*([^,]+?),/g;
 
 function blocksOf(file: string): Block[] {
   const text = readFileSync(file, "utf8");

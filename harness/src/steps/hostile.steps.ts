@@ -3,12 +3,13 @@
 // written twice or spelled with look-alike letters (AH-SRC-6), lenient Bearer
 // separators (AH-HDR-6), foreign Host and Origin headers (AH-SEC-3).
 import { judgeRefusedUnserved } from "../checks/judgements.js";
-import { expect, fail } from "../checks/recorder.js";
+import { expect, fail, Untestable } from "../checks/recorder.js";
+import { judgeLinearCost } from "../checks/timing.js";
 import { initializeMessage, rawPost } from "../mcp/raw.js";
 import type { ConformanceWorld } from "../world/world.js";
 import { Then, When } from "./dsl.js";
 import { whileOtherTenantCalls } from "./other-tenant.js";
-import { ADMISSION, SLOW } from "./state.js";
+import { ADMISSION, LARGE_VALUE_COST, SLOW } from "./state.js";
 
 /** The header line of a PEM certificate, the unit of the quadratic-parsing attack. */
 const PEM_LINE = "-----BEGIN CERTIFICATE-----\n";
@@ -44,6 +45,31 @@ When(
         }),
       { who: other, tool: otherTool, n, session: s, headStartMs: 20 },
     );
+    // the cost curve, sampled alternately: a small invalid value, half the size, the full size
+    const sized = async (k: number, what: string) => {
+      const m: Record<string, unknown> = {
+        ...meta,
+        [key]: Buffer.from(PEM_LINE.repeat(k)).toString("base64"),
+      };
+      const r = await this.calls.call(tool, {
+        meta: m,
+        label: this.identities.labelOf(who, [`${key} = ${what}`], "meta"),
+        timeoutMs: 60_000,
+      });
+      return r.answer.kind === "no-answer" ? Number.POSITIVE_INFINITY : r.answer.durationMs;
+    };
+    const lines = Math.ceil((kib * 1024) / PEM_LINE.length);
+    const samples = {
+      full: [this.features.get(SLOW)?.ms ?? Number.POSITIVE_INFINITY],
+      half: [] as number[],
+      small: [] as number[],
+    };
+    for (let i = 0; i < 3; i++) {
+      samples.small.push(await sized(1, "one PEM header line (control)"));
+      samples.half.push(await sized(Math.ceil(lines / 2), `${Math.ceil(kib / 2)} KiB (control)`));
+      if (i > 0) samples.full.push(await sized(lines, `${kib} KiB (control)`));
+    }
+    this.features.set(LARGE_VALUE_COST, samples);
   },
 );
 
@@ -51,10 +77,14 @@ Then("the large value was answered within {int} ms", async function (this: Confo
   await this.checks.judge(
     "answered-in-time",
     ["AH-HDR-12"],
-    `the call with the large value is answered within ${ms} ms`,
+    `the call with the large value is answered within ${ms} ms (plus a cheap refusal's time now), at a cost linear in its size`,
     () => {
-      const took = this.features.get(SLOW)?.ms ?? Number.POSITIVE_INFINITY;
-      expect(took <= ms, `the call took ${Math.round(took)} ms`);
+      const v = judgeLinearCost(this.features.get(LARGE_VALUE_COST) ?? { full: [], half: [], small: [] }, {
+        limitMs: ms,
+        excessMs: 250,
+      });
+      if (v.outcome === "untestable") throw new Untestable(v.message);
+      expect(v.outcome === "pass", v.message);
     },
   );
 });

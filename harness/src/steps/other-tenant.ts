@@ -15,7 +15,18 @@ export async function whileOtherTenantCalls(
   slowCall: () => Promise<LastCall>,
   other: { who: string; tool: string; n: number; session: McpSession; headStartMs: number },
 ): Promise<void> {
-  const state = world.features.set(SLOW, { otherMs: [], other: other.who });
+  const control: number[] = [];
+  const state = world.features.set(SLOW, { otherMs: [], other: other.who, control });
+  const oneCall = async () => {
+    const o = await world.calls.call(other.tool, {
+      headers: world.identities.headersOf(other.who),
+      label: world.identities.labelOf(other.who),
+      session: other.session,
+    });
+    return o.answer.kind === "result" ? o.answer.durationMs : Number.POSITIVE_INFINITY;
+  };
+  // the control: the same calls without the slow one in flight, before and after it
+  for (let i = 0; i < other.n; i++) control.push(await oneCall());
   const t0 = performance.now();
   const slow = slowCall().then((r) => {
     state.ms = performance.now() - t0;
@@ -32,4 +43,5 @@ export async function whileOtherTenantCalls(
     if (o.answer.kind !== "result") state.otherFailure ??= o.answer;
   }
   world.calls.last = await slow;
+  for (let i = 0; i < other.n; i++) control.push(await oneCall());
 }

@@ -1,6 +1,7 @@
 // What each feature keeps between its steps, one typed key per feature (the
 // World holds the values without knowing any of them).
 import type { Answer } from "../checks/answer.js";
+import type { LinearCostSamples } from "../checks/timing.js";
 import type { FaultState } from "../fault/state.js";
 import type { FuzzState } from "../fuzz/state.js";
 import type { LoadState } from "../load/state.js";
@@ -33,6 +34,8 @@ export interface SlowState {
   otherMs: number[];
   other: string;
   otherFailure?: Answer;
+  /** The other tenant's same calls without the slow one in flight, before and after it (the timing control). */
+  control?: number[];
 }
 
 /** The answer to a raw request refused before MCP (Host/Origin checks). */
@@ -52,3 +55,5 @@ export const CONCURRENT = new FeatureKey<ConcurrentCall[]>("concurrent");
 export const LOAD = new FeatureKey<LoadState>("load");
 export const FAULT = new FeatureKey<FaultState>("fault");
 export const FUZZ = new FeatureKey<FuzzState>("fuzz");
+/** The interleaved samples of the large-value scenario (AH-HDR-12), for judgeLinearCost. */
+export const LARGE_VALUE_COST = new FeatureKey<LinearCostSamples>("large-value-cost");

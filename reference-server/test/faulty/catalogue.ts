@@ -36,7 +36,9 @@ import {
   acceptPlainHttp,
   emptyValueAsMissing,
   firstDuplicateHeader,
+  firstOfDuplicateHeaderLines,
   lenientBearerSeparator,
+  lenientInsecureFlag,
 } from "./validation.js";
 
 /** A function where the defect keeps state (per server) or takes test stand-ins. */
@@ -76,6 +78,8 @@ const DEFECTS: Record<DefectName, Partial<Faults> | (() => Partial<Faults>)> = {
   "no-host-origin-check": noHostOriginCheck,
   "no-value-size-limit": noValueSizeLimit,
   "no-response-size-limit": noResponseSizeLimit,
+  "first-of-duplicate-header-lines": firstOfDuplicateHeaderLines,
+  "lenient-insecure-flag": lenientInsecureFlag,
 };
 
 export function defectFaults(name: DefectName): Partial<Faults> {

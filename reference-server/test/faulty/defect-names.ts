@@ -37,6 +37,8 @@ export const DEFECT_NAMES = [
   "embedded-ipv4-allowed",
   "no-host-origin-check",
   "no-response-size-limit",
+  "first-of-duplicate-header-lines",
+  "lenient-insecure-flag",
 ] as const;
 
 export type DefectName = (typeof DEFECT_NAMES)[number];

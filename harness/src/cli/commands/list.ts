@@ -7,7 +7,16 @@ export function registerList(program: Command): void {
     .option("--tags <expression>", "only scenarios matching this tag expression")
     .option("--json", "machine-readable output")
     .option("--trace <requirement>", "requirement → scenarios → steps → checks, each with file:line")
+    .option(
+      "--coverage",
+      "each normative sentence of docs/spec.md with the scenarios and defects that fail on it, and the gaps",
+    )
     .action(async (o) => {
+      if (o.coverage) {
+        const { printCoverage } = await import("../../spec/coverage-print.js");
+        process.exitCode = printCoverage(Boolean(o.json));
+        return;
+      }
       if (o.trace) {
         const { trace, formatTrace } = await import("../../spec/trace.js");
         const t = trace(o.trace);
