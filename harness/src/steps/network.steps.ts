@@ -325,6 +325,7 @@ Then(
           floorMs: 0,
           limitMs: ms,
         });
+        this.attach(v.message, "text/plain");
         if (v.outcome === "untestable") throw new Untestable(v.message);
         expect(
           v.outcome === "pass",

@@ -23,6 +23,7 @@ export async function whileOtherTenantCalls(
       headers: world.headersOf(other.who),
       label: world.labelOf(other.who),
       session: other.session,
+      control: true,
     });
     return o.answer.kind === "result" ? o.answer.durationMs : Number.POSITIVE_INFINITY;
   };

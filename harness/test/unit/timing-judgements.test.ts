@@ -91,6 +91,11 @@ describe("large value refused in linear time (AH-HDR-12, full vs half vs small, 
     expect(loaded.outcome, loaded.message).toBe("pass");
   });
 
+  it("one sample slowed by a burst of load does not decide: the fastest of each counts", () => {
+    const v = judgeLinearCost({ full: [3100, 25], half: [22, 900], small: [12, 14] }, HDR12);
+    expect(v.outcome, v.message).toBe("pass");
+  });
+
   it("no-value-size-limit (quadratic parse) on a fast machine, under the 2 s bound: fail, where the fixed bound passed", () => {
     const v = judgeLinearCost(
       { full: [1700, 1750, 1800], half: [440, 450, 460], small: [10, 11, 12] },

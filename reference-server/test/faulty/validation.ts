@@ -82,3 +82,11 @@ export const lenientInsecureFlag: Partial<Faults> = {
     return validate({ source: raw.source, fields }, call);
   },
 };
+
+/**
+ * lenient-argument-names: tool arguments are not checked as Kubernetes names; each value is
+ * only percent-encoded into the path, so `../../api` or `a/b` reaches the cluster (AH-ERR-5).
+ */
+export const lenientArgumentNames: Partial<Faults> = {
+  argumentNames: () => undefined,
+};
