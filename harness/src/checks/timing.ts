@@ -109,3 +109,18 @@ export function judgeLinearCost(samples: LinearCostSamples, rule: LinearCostRule
     };
   return { outcome: "pass", message: `${line}; within ${ms(allowed)}` };
 }
+
+/**
+ * Repeated windows: a window that failed may be measured again (the caller decides when);
+ * the verdict fails only if every window failed, since a burst of machine load hits one
+ * window while a defect slows every one. Untestable windows count as neither.
+ */
+export function judgeWindows(verdicts: readonly TimingVerdict[]): TimingVerdict {
+  if (verdicts.length === 0) return { outcome: "untestable", message: "no window was measured" };
+  const label = (v: TimingVerdict, i: number) =>
+    verdicts.length > 1 ? `window ${i + 1} of ${verdicts.length}: ${v.message}` : v.message;
+  const all = verdicts.map(label).join("; ");
+  if (verdicts.some((v) => v.outcome === "pass")) return { outcome: "pass", message: all };
+  if (verdicts.some((v) => v.outcome === "fail")) return { outcome: "fail", message: all };
+  return { outcome: "untestable", message: all };
+}
