@@ -72,7 +72,8 @@ export const firstOfDuplicateHeaderLines: Partial<Faults> = {
 
 /**
  * lenient-insecure-flag: any `kubernetes-insecure-skip-tls-verify` value other than `true`
- * (`yes`, `1`, `TRUE`…) is read as `false` and the call goes on, instead of being refused (AH-HDR-7).
+ * (`yes`, `1`, `TRUE`…, and the empty value, as `value == "true"` reads it) is read as `false`
+ * and the call goes on, instead of being refused (AH-HDR-7, AH-HDR-11).
  */
 export const lenientInsecureFlag: Partial<Faults> = {
   validateTuple: (validate) => (raw, call) => {
