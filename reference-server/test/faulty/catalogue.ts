@@ -37,6 +37,7 @@ import {
   emptyValueAsMissing,
   firstDuplicateHeader,
   firstOfDuplicateHeaderLines,
+  lenientArgumentNames,
   lenientBearerSeparator,
   lenientInsecureFlag,
 } from "./validation.js";
@@ -80,6 +81,7 @@ const DEFECTS: Record<DefectName, Partial<Faults> | (() => Partial<Faults>)> = {
   "no-response-size-limit": noResponseSizeLimit,
   "first-of-duplicate-header-lines": firstOfDuplicateHeaderLines,
   "lenient-insecure-flag": lenientInsecureFlag,
+  "lenient-argument-names": lenientArgumentNames,
 };
 
 export function defectFaults(name: DefectName): Partial<Faults> {

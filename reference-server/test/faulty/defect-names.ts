@@ -39,6 +39,7 @@ export const DEFECT_NAMES = [
   "no-response-size-limit",
   "first-of-duplicate-header-lines",
   "lenient-insecure-flag",
+  "lenient-argument-names",
 ] as const;
 
 export type DefectName = (typeof DEFECT_NAMES)[number];
