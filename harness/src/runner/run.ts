@@ -25,6 +25,7 @@ import {
 import { loadRequirements, loadSpecVersion, REPO_ROOT } from "../spec/requirements.js";
 import { startWithFreshPort } from "../target/instances.js";
 import { probeMcp, type RunningTarget, startTarget, TargetStartError } from "../target/process.js";
+import { createSandbox, removeSandbox, shareSandbox } from "../target/sandbox.js";
 import type { WorldParams } from "../world/params.js";
 
 export const HARNESS_VERSION = "0.1.0";
@@ -156,6 +157,9 @@ export async function run(opts: RunOptions): Promise<number> {
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
   cleanups.push(async () => rmSync(runDir, { recursive: true, force: true }));
+  const sandbox = createSandbox();
+  shareSandbox(sandbox); // inherited by Cucumber workers: no secret in it
+  cleanups.push(async () => removeSandbox(sandbox));
 
   try {
     // ---- clusters ----
@@ -181,7 +185,6 @@ export async function run(opts: RunOptions): Promise<number> {
       writePrivate(clustersFile, JSON.stringify(infos));
       log(`clusters ready in ${Math.round((Date.now() - t0) / 1000)} s`);
     }
-    process.env.AHC_CLUSTERS_FILE = clustersFile; // inherited by Cucumber workers
     for (const i of infos) {
       for (const secret of clusterSecrets(i)) registry.add(secret);
     }

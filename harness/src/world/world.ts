@@ -23,7 +23,9 @@ import { emptyRecord, type ScenarioRecord, type TupleLabel } from "../report/mod
 import { SecretRegistry } from "../report/redact.js";
 import { writePrivate } from "../report/write.js";
 import { REPO_ROOT } from "../spec/requirements.js";
+import { providerEnvironment } from "../target/environment.js";
 import { SharedTarget, startInstance, type TargetInstance, type Trouble } from "../target/instances.js";
+import { commandInSandbox, instanceMarker, providerSandbox } from "../target/sandbox.js";
 import { attachAudit, type CallWindow } from "../timeline/audit.js";
 import { clusterNamedBy, clusterWhoseDataIsIn } from "../timeline/result-origin.js";
 import { CLUSTER_LETTERS, type WorldParams } from "./params.js";
@@ -544,11 +546,14 @@ export class ConformanceWorld extends World<WorldParams> {
   async stdioSession(): Promise<McpSession> {
     const cmd = this.profile.target.stdioCommand;
     if (!cmd) throw new Error('capability "stdio" claimed but target.stdioCommand is not set');
-    const env: Record<string, string> = {};
-    for (const [k, v] of Object.entries({ ...process.env, ...this.profile.target.env })) {
-      if (v !== undefined && k !== "KUBECONFIG") env[k] = v;
-    }
-    const s = await McpSession.stdio(cmd, { cwd: resolve(REPO_ROOT, this.profile.target.cwd), env });
+    const env = providerEnvironment({
+      target: this.profile.target,
+      marker: instanceMarker(providerSandbox()),
+    });
+    const s = await McpSession.stdio(commandInSandbox(cmd), {
+      cwd: resolve(REPO_ROOT, this.profile.target.cwd),
+      env,
+    });
     this.sessions.push(s);
     this.sessionLabels.set(s, "stdio");
     return s;
