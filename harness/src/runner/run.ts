@@ -1,8 +1,9 @@
 // `run`: start clusters and the target, run Cucumber, write the reports.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
 import { loadConfiguration, runCucumber } from "@cucumber/cucumber/api";
+import { commandSafe, neutraliseCommands } from "../cli/workflow-commands.js";
 import { readClusterFile } from "../clusters/file.js";
 import { clusterSecrets } from "../clusters/secrets.js";
 import type { BackendChoice, ClusterInfo } from "../clusters/types.js";
@@ -12,6 +13,7 @@ import { type ExpectedFailure, loadExpectedFailures } from "../report/expected-f
 import { writeJunit } from "../report/junit.js";
 import { parseNdjson, scenarioResults } from "../report/messages.js";
 import { redactAll, SecretRegistry } from "../report/redact.js";
+import { checkReportDir, prepareReportDir, ReportDirError } from "../report/report-dir.js";
 import { computeVerdict } from "../report/verdict.js";
 import { copyScrubbed, writePrivate, writeReports } from "../report/write.js";
 import {
@@ -105,7 +107,9 @@ export function resolveProfile(
 }
 
 export async function run(opts: RunOptions): Promise<number> {
-  const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
+  const print = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
+  // lines carry provider-chosen text (cause messages): none may act as a workflow command
+  const log = (l: string) => print(neutraliseCommands(l));
   const startedAt = new Date().toISOString();
   const registry = new SecretRegistry();
 
@@ -140,6 +144,20 @@ export async function run(opts: RunOptions): Promise<number> {
       throw new ConfigError(`cannot use --expected-failures: ${(e as Error).message}`);
     }
   }
+  // where the reports go is checked now, not after the suite ran
+  try {
+    checkReportDir(resolve(opts.reportDir));
+    if (
+      opts.writeBaseline &&
+      lstatSync(resolve(opts.writeBaseline), { throwIfNoEntry: false })?.isSymbolicLink()
+    )
+      throw new ReportDirError(
+        `--write-baseline ${opts.writeBaseline} is a symbolic link; the harness does not write through links`,
+      );
+  } catch (e) {
+    if (e instanceof ReportDirError) throw new ConfigError(e.message);
+    throw e;
+  }
   log(
     `profile ${profile.name}: ${runnable.length} scenario(s) to run, ${selected.length - runnable.length} skipped for unclaimed capabilities`,
   );
@@ -166,7 +184,12 @@ export async function run(opts: RunOptions): Promise<number> {
     let clustersFile = opts.clustersFile ? resolve(opts.clustersFile) : undefined;
     let infos: ClusterInfo[];
     if (clustersFile) {
-      infos = readClusterFile(clustersFile);
+      try {
+        infos = readClusterFile(clustersFile);
+      } catch (e) {
+        const why = (e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message;
+        throw new ConfigError(`cannot use --clusters-file ${opts.clustersFile}: ${why}`);
+      }
       if (infos.length < 3)
         throw new ConfigError(`${clustersFile} lists ${infos.length} cluster(s); 3 are needed`);
     } else {
@@ -256,7 +279,9 @@ export async function run(opts: RunOptions): Promise<number> {
       { cwd: REPO_ROOT },
     );
     mkdirSync(outDir, { recursive: true });
-    await runCucumber(runConfiguration, { cwd: REPO_ROOT, stdout: process.stdout, stderr: process.stderr });
+    const stdout = commandSafe(process.stdout);
+    await runCucumber(runConfiguration, { cwd: REPO_ROOT, stdout, stderr: process.stderr });
+    await new Promise((r) => stdout.end(r));
 
     // ---- verdict ----
     registry.loadFile(secretsFile);
@@ -264,6 +289,9 @@ export async function run(opts: RunOptions): Promise<number> {
     const results = scenarioResults(envelopes);
     const verdict = computeVerdict(results, requirements, expected, all);
     const reportDir = resolve(opts.reportDir);
+    const foreign = prepareReportDir(reportDir);
+    if (foreign.length)
+      log(`note: ${reportDir} also holds ${foreign.join(", ")} (not written by this run; left as they are)`);
     copyScrubbed(["messages.ndjson", "cucumber.html"], outDir, reportDir, registry);
     copyTargetLogs(targetLogDir, join(reportDir, "target-logs"), registry);
     const doc = {
@@ -324,6 +352,8 @@ function targetFailure(message: string, output: string, registry: SecretRegistry
     lines.length > 50
       ? [...lines.slice(0, 20), `… (${lines.length - 45} lines) …`, ...lines.slice(-25)]
       : lines;
-  process.stderr.write(`--- target output (redacted) ---\n${shown.join("\n")}\n---\n`);
+  process.stderr.write(
+    `--- target output (redacted) ---\n${neutraliseCommands(shown.map((l) => `| ${l}`).join("\n"))}\n---\n`,
+  );
   return EXIT.target;
 }

@@ -48,7 +48,7 @@ if (args.includes("--daemon")) {
 process.stdout.write(`SNOOP ${JSON.stringify(report)}\n`);
 const flood = Number(opt("--flood") ?? 0);
 if (flood) {
-  const mib = "x".repeat(1023) + "\n";
+  const mib = `${"x".repeat(1023)}\n`;
   const chunk = mib.repeat(1024);
   for (let i = 0; i < flood; i++) process.stdout.write(chunk);
   process.stdout.write("END OF FLOOD\n");
