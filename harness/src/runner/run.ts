@@ -29,6 +29,7 @@ import { startWithFreshPort } from "../target/instances.js";
 import { probeMcp, type RunningTarget, startTarget, TargetStartError } from "../target/process.js";
 import { createSandbox, removeSandbox, shareSandbox } from "../target/sandbox.js";
 import type { WorldParams } from "../world/params.js";
+import { claimDir, removeStaleRunDirs } from "./stale.js";
 
 export const HARNESS_VERSION = "0.1.0";
 
@@ -162,7 +163,9 @@ export async function run(opts: RunOptions): Promise<number> {
     `profile ${profile.name}: ${runnable.length} scenario(s) to run, ${selected.length - runnable.length} skipped for unclaimed capabilities`,
   );
 
+  for (const d of removeStaleRunDirs()) log(`removed ${d}, left behind by a run that was killed`);
   const runDir = mkdtempSync(join(tmpdir(), "ahc-run-"));
+  claimDir(runDir);
   const secretsFile = join(runDir, "secrets.ndjson");
   writePrivate(secretsFile, "");
   const cleanups: (() => Promise<void>)[] = [];
@@ -170,6 +173,10 @@ export async function run(opts: RunOptions): Promise<number> {
     for (const c of cleanups.splice(0).reverse()) await c().catch(() => undefined);
   };
   const onSignal = () => {
+    // the workers die of the same signal; their closed IPC channels are no error to print
+    process.on("uncaughtException", () => undefined);
+    process.on("unhandledRejection", () => undefined);
+    process.stderr.write("interrupted: stopping the target and the clusters…\n");
     void cleanup().finally(() => process.exit(130));
   };
   process.once("SIGINT", onSignal);

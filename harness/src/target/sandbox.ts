@@ -48,6 +48,8 @@ export function createSandbox(opts: { isolate?: boolean } = {}): ProviderSandbox
   const s: ProviderSandbox = { dir, home: join(dir, "home"), tmp: join(dir, "tmp") };
   mkdirSync(s.home, { mode: 0o700 });
   mkdirSync(s.tmp, { mode: 0o700 });
+  // which process made it, so a later run can remove it once that process is gone (runner/stale.ts)
+  writeFileSync(join(dir, "owner.pid"), String(process.pid), { mode: 0o600 });
   if (isolate) {
     s.uid = UID_BASE + randomInt(UID_SPAN);
     s.gid = s.uid;

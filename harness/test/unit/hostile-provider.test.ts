@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseProfile } from "../../src/profile/schema.js";
 import { startTarget } from "../../src/target/process.js";
+import { providerSandbox, removeSandbox } from "../../src/target/sandbox.js";
 
 const root = process.getuid?.() === 0;
 const snoop = "node harness/test/hostile/snoop.mjs --port {port}";
@@ -49,6 +50,7 @@ beforeAll(() => {
   Object.assign(process.env, planted);
 });
 afterAll(() => {
+  removeSandbox(providerSandbox());
   for (const k of Object.keys(planted)) delete process.env[k];
   rmSync(dir, { recursive: true, force: true });
 });
