@@ -171,3 +171,32 @@ describe("run --github on a verdict.json that is not one", () => {
     expect(r.summary).toMatch(/not a verdict the harness wrote/);
   });
 });
+
+describe("compare on a verdict.json that is not one", () => {
+  it("names the first bad field in one line instead of a TypeError", async () => {
+    const { loadReport, CompareInputError } = await import("../../src/report/compare/load.js");
+    const dir = mkdtempSync(join(tmpdir(), "safety-"));
+    const good = doc("x");
+    const cases: [string, (d: Record<string, any>) => void, RegExp][] = [
+      ["null id", (d) => (d.verdict.scenarios[0].id = null), /verdict\.scenarios\[0\]\.id is not a string/],
+      ["no checks", (d) => delete d.verdict.scenarios[0].checks, /verdict\.scenarios\[0\]\.checks/],
+      ["null outcome", (d) => (d.verdict.outcome = null), /verdict\.outcome is not a string/],
+      [
+        "bad calls",
+        (d) => (d.verdict.scenarios[0].record = { calls: [null] }),
+        /record\.calls is not a list/,
+      ],
+    ];
+    for (const [name, spoil, message] of cases) {
+      const d = JSON.parse(JSON.stringify(good));
+      spoil(d);
+      const f = join(dir, `${name}.json`);
+      writeFileSync(f, JSON.stringify(d));
+      expect(() => loadReport(f), name).toThrow(CompareInputError);
+      expect(() => loadReport(f), name).toThrow(message);
+    }
+    const f = join(dir, "good.json");
+    writeFileSync(f, JSON.stringify(good));
+    expect(loadReport(f).doc.verdict.outcome).toBe(good.verdict.outcome);
+  });
+});
