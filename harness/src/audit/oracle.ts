@@ -4,8 +4,29 @@
 import { randomUUID } from "node:crypto";
 import { open, stat } from "node:fs/promises";
 import { request } from "node:https";
+import { Untestable } from "../checks/recorder.js";
 import { requireAbility } from "../clusters/abilities.js";
 import type { AuditEvent, AuditMark, ClusterInfo } from "../clusters/types.js";
+
+/**
+ * One line of the audit log. The API server writes only JSON events with an auditID; any other
+ * line was written by someone else (a provider forging its evidence, a disk fault): what the log
+ * says can no longer be relied on, so the checks reading it cannot judge (never pass, never blame
+ * the requirement they judge).
+ */
+export function parseAuditLine(line: string, cluster: string): AuditEvent {
+  let e: unknown;
+  try {
+    e = JSON.parse(line);
+  } catch {
+    e = undefined;
+  }
+  if (!e || typeof e !== "object" || typeof (e as { auditID?: unknown }).auditID !== "string")
+    throw new Untestable(
+      `the audit log of ${cluster} holds a line the API server did not write (${e === undefined ? "not JSON" : "no auditID"}): its evidence cannot be trusted`,
+    );
+  return e as AuditEvent;
+}
 
 export interface AuditFilter {
   user?: string;
@@ -95,7 +116,7 @@ export class AuditOracle {
       return complete
         .split("\n")
         .filter(Boolean)
-        .map((l) => JSON.parse(l) as AuditEvent);
+        .map((l) => parseAuditLine(l, this.info.name));
     } finally {
       await fh.close();
     }

@@ -5,6 +5,7 @@
 // raw output, so no secret can reach the job page.
 import { appendFileSync, existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { mdFence } from "../report/markdown.js";
 
 /** GitHub refuses job summaries over 1 MiB. */
 export const SUMMARY_LIMIT = 1024 * 1024;
@@ -49,7 +50,7 @@ export function githubReport(end: RunEnd): GitHubReport {
     const headline = HEADLINE[end.exitCode] ?? `the run ended with exit code ${end.exitCode} and no verdict`;
     outputs.outcome = "NOT RUN";
     const detail = end.error
-      ? `\n\n\`\`\`\n${end.error}\n\`\`\`\n`
+      ? `\n\n${mdFence(end.error.split("\n")).join("\n")}\n`
       : "\n\nSee the job log for the details.\n";
     return {
       summary: `# Auth-headers conformance\n\n**${headline}** (exit code ${end.exitCode}).${detail}`,
@@ -57,7 +58,15 @@ export function githubReport(end: RunEnd): GitHubReport {
       annotations: [annotation(`auth-headers conformance: ${headline}`, end.error ?? "see the job log")],
     };
   }
-  const verdict = (JSON.parse(readFileSync(verdictPath, "utf8")) as VerdictFile).verdict;
+  const verdict = readVerdict(verdictPath);
+  if (!verdict)
+    return {
+      summary: `# Auth-headers conformance\n\n**${verdictPath} is not a verdict the harness wrote** (exit code ${end.exitCode}).\n`,
+      outputs: { ...outputs, outcome: "NOT RUN" },
+      annotations: [
+        annotation("auth-headers conformance", `${verdictPath} is not a verdict the harness wrote`),
+      ],
+    };
   outputs.outcome = verdict.outcome ?? (end.exitCode === 0 ? "CONFORMANT" : "NOT CONFORMANT");
   let summary = existsSync(summaryPath)
     ? readFileSync(summaryPath, "utf8")
@@ -86,6 +95,16 @@ export function githubReport(end: RunEnd): GitHubReport {
       ),
     );
   return { summary: summary + tail, outputs, annotations };
+}
+
+/** The verdict of verdict.json, or undefined when the file is not one (never a crash: the job still gets its outputs). */
+function readVerdict(path: string): VerdictFile["verdict"] | undefined {
+  try {
+    const v = (JSON.parse(readFileSync(path, "utf8")) as VerdictFile | null)?.verdict;
+    return v && Array.isArray(v.scenarios) ? v : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A workflow command (`::error title=…::message`), escaped as the runner expects. */

@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { REQUIRED_TOOLS } from "../../../reference-server/src/wire/constants.js";
+import { NEVER_PASSED } from "../target/environment.js";
 
 export const CAPABILITIES = [
   "meta",
@@ -21,6 +22,15 @@ const placeholderString = (name: string, placeholder: string) =>
     .min(1)
     .refine((s) => s.includes(placeholder), { message: `${name} must contain ${placeholder}` });
 
+const validRegex = (s: string) => {
+  try {
+    new RegExp(s);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 export const ProfileSchema = z
   .object({
     name: z.string().min(1),
@@ -32,11 +42,23 @@ export const ProfileSchema = z
         /** MCP endpoint once started; `{port}` is replaced. Ignored when readyPattern captures a URL. */
         url: z.string().default("http://127.0.0.1:{port}/mcp"),
         /** Regex matched against the provider's stdout+stderr; when it has a group, the group is the URL. */
-        readyPattern: z.string().optional(),
+        readyPattern: z.string().refine(validRegex, { message: "not a valid regular expression" }).optional(),
         startupTimeoutMs: z.number().int().positive().default(20_000),
         /** Shell command starting the provider over stdio (capability `stdio`). */
         stdioCommand: z.string().min(1).optional(),
         env: z.record(z.string()).default({}),
+        /** Variables of the harness's environment passed to the provider by name (its environment is otherwise an allowlist). */
+        passEnv: z
+          .array(
+            z
+              .string()
+              .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name")
+              .refine((n) => !NEVER_PASSED.test(n), {
+                message:
+                  "the harness never passes AHC_*, GITHUB_*, ACTIONS_*, RUNNER_* or KUBECONFIG to a provider",
+              }),
+          )
+          .default([]),
         /** Working directory, relative to the repository root. */
         cwd: z.string().default("."),
       })

@@ -1,9 +1,9 @@
 // --write-baseline: today's failures as an expected-failures file, so a
 // provider can adopt the suite at once and shrink the list (stale entries fail
 // the run) as it fixes things.
-import { writeFileSync } from "node:fs";
 import { stringify } from "yaml";
-import { redactAll, type SecretRegistry } from "./redact.js";
+import { redactData, type SecretRegistry } from "./redact.js";
+import { writeUserFile } from "./report-dir.js";
 import type { Verdict } from "./verdict.js";
 
 export function baselineEntries(v: Verdict): { id: string; reason: string }[] {
@@ -25,6 +25,7 @@ export function writeBaseline(path: string, v: Verdict, registry: SecretRegistry
   const header =
     "# Expected failures written by `auth-headers-conformance run --write-baseline`.\n" +
     "# An entry that passes later is stale and fails the run: delete it then.\n";
-  writeFileSync(path, redactAll(`${header}${entries.length ? stringify(entries) : "[]\n"}`, registry));
+  const safe = redactData(entries, registry);
+  writeUserFile(path, `${header}${safe.length ? stringify(safe) : "[]\n"}`);
   return entries.length;
 }

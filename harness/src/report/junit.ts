@@ -2,14 +2,15 @@
 // what summary.md shows: test names are scenario ids (what expected-failures
 // files and --scenario use), requirement ids are properties, skipped and
 // untestable scenarios carry their reason, expected failures their entry's.
-import { writeFileSync } from "node:fs";
-import { redactAll, type SecretRegistry } from "./redact.js";
+import { redactData, type SecretRegistry } from "./redact.js";
+import { writeNewFile } from "./report-dir.js";
 import type { ScenarioEntry } from "./verdict.js";
 import type { VerdictDocument } from "./write.js";
 
-// XML 1.0 cannot carry most control characters, even escaped.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
-const XML_INVALID = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g;
+// XML 1.0 cannot carry most control characters, U+FFFE, U+FFFF or a lone surrogate, even escaped.
+const XML_INVALID =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 const esc = (s: string) =>
   s
@@ -34,8 +35,8 @@ function testcase(s: ScenarioEntry): string {
   const attrs = `name="${esc(s.id)}" classname="${esc(classname)}" file="${esc(s.uri)}"${s.line ? ` line="${s.line}"` : ""} time="${((s.durationMs ?? 0) / 1000).toFixed(3)}"`;
   const props = [
     `<property name="requirements" value="${esc(s.requirements.join(" "))}"/>`,
-    `<property name="verdict" value="${s.verdict}"/>`,
-    `<property name="level" value="${s.level}"/>`,
+    `<property name="verdict" value="${esc(s.verdict)}"/>`,
+    `<property name="level" value="${esc(s.level)}"/>`,
   ];
   const body: string[] = [`<properties>${props.join("")}</properties>`];
   switch (s.verdict) {
@@ -85,6 +86,7 @@ export function junitXml(doc: VerdictDocument): string {
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="auth-headers-conformance ${esc(doc.target.profile)}: ${esc(v.outcome)}" tests="${total}" failures="${c.fail}" errors="0" skipped="${c.skipped + c.untestable + c["expected-failure"]}">\n${suites.join("\n")}\n</testsuites>\n`;
 }
 
+/** Rendered from the redacted document (never redacted after rendering). */
 export function writeJunit(path: string, doc: VerdictDocument, registry: SecretRegistry): void {
-  writeFileSync(path, redactAll(junitXml(doc), registry));
+  writeNewFile(path, junitXml(redactData(doc, registry)));
 }

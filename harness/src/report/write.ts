@@ -7,11 +7,12 @@ import {
   mkdirSync,
   openSync,
   readFileSync,
-  writeFileSync,
   writeSync,
 } from "node:fs";
 import { join } from "node:path";
-import { redactAll, type SecretRegistry } from "./redact.js";
+import { mdCell, mdCode, mdFence, mdText } from "./markdown.js";
+import { redactAll, redactData, type SecretRegistry } from "./redact.js";
+import { writeNewFile } from "./report-dir.js";
 import type { Verdict } from "./verdict.js";
 
 export interface VerdictDocument {
@@ -24,16 +25,36 @@ export interface VerdictDocument {
   verdict: Verdict;
 }
 
+/**
+ * Copies a file the harness did not render (Cucumber's messages, a target's log), redacted: NDJSON
+ * line by line as data (so each line stays JSON), anything else as text.
+ */
 export function scrubFile(from: string, to: string, registry: SecretRegistry): void {
   if (!existsSync(from)) return;
   const text = readFileSync(from, "utf8");
-  writeFileSync(to, redactAll(text, registry));
+  writeNewFile(to, from.endsWith(".ndjson") ? redactNdjson(text, registry) : redactAll(text, registry));
 }
 
+function redactNdjson(text: string, registry: SecretRegistry): string {
+  return text
+    .split("\n")
+    .map((line) => {
+      if (!line.trim()) return line;
+      try {
+        return JSON.stringify(redactData(JSON.parse(line), registry));
+      } catch {
+        return redactAll(line, registry);
+      }
+    })
+    .join("\n");
+}
+
+/** verdict.json and summary.md, rendered from the redacted document (never redacted after rendering). */
 export function writeReports(dir: string, doc: VerdictDocument, registry: SecretRegistry): void {
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, "verdict.json"), redactAll(`${JSON.stringify(doc, null, 2)}\n`, registry));
-  writeFileSync(join(dir, "summary.md"), redactAll(summaryMarkdown(doc), registry));
+  const safe = redactData(doc, registry);
+  writeNewFile(join(dir, "verdict.json"), `${JSON.stringify(safe, null, 2)}\n`);
+  writeNewFile(join(dir, "summary.md"), summaryMarkdown(safe));
 }
 
 export const ICON: Record<string, string> = {
@@ -48,19 +69,19 @@ export const ICON: Record<string, string> = {
   "not-run": "· not run",
 };
 
-const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
+const cell = mdCell;
 
 export function summaryMarkdown(doc: VerdictDocument): string {
   const v = doc.verdict;
   const lines: string[] = [];
-  lines.push(`# Auth-headers conformance: ${doc.target.profile}`);
+  lines.push(`# Auth-headers conformance: ${mdText(doc.target.profile)}`);
   lines.push("");
   lines.push(`**Verdict: ${v.outcome}** (spec ${doc.harness.specVersion}, harness ${doc.harness.version})`);
   lines.push("");
   lines.push(
-    `Target: \`${doc.target.command ?? doc.target.url ?? "?"}\`; capabilities: ${doc.target.capabilities.join(", ") || "none"}` +
-      (doc.tags ? `; tags \`${doc.tags}\`` : "") +
-      (doc.scenarioGlob ? `; scenarios \`${doc.scenarioGlob}\`` : ""),
+    `Target: ${mdCode(doc.target.command ?? doc.target.url ?? "?")}; capabilities: ${mdText(doc.target.capabilities.join(", ")) || "none"}` +
+      (doc.tags ? `; tags ${mdCode(doc.tags)}` : "") +
+      (doc.scenarioGlob ? `; scenarios ${mdCode(doc.scenarioGlob)}` : ""),
   );
   lines.push("");
   const c = v.counts;
@@ -72,7 +93,7 @@ export function summaryMarkdown(doc: VerdictDocument): string {
       "",
       "Nothing failed, but these MUST requirements were not fully judged, so the run is not a conformance claim:",
       "",
-      ...v.gaps.map((g) => `- ${g}`),
+      ...v.gaps.map((g) => `- ${mdText(g)}`),
     );
   if (v.outcome === "EXPECTED FAILURES ONLY")
     lines.push(
@@ -89,29 +110,19 @@ export function summaryMarkdown(doc: VerdictDocument): string {
     );
     for (const cause of v.causes)
       lines.push(
-        `- **${cause.requirements.join(", ")}**${cause.level === "SHOULD" ? " (SHOULD)" : ""}: ${cause.message} — ${cause.scenarios.length} scenario(s)${cause.scenarios.length <= 3 ? `: ${cause.scenarios.map((x) => `\`${x}\``).join(", ")}` : ""}`,
+        `- **${mdText(cause.requirements.join(", "))}**${cause.level === "SHOULD" ? " (SHOULD)" : ""}: ${mdText(cause.message)} — ${cause.scenarios.length} scenario(s)${cause.scenarios.length <= 3 ? `: ${cause.scenarios.map(mdCode).join(", ")}` : ""}`,
       );
   }
   const crashes = v.scenarios.flatMap((s) => (s.record?.targetEvents ?? []).map((e) => ({ s, e })));
   if (crashes.length) {
     lines.push("", "## Target crashes", "");
     for (const { s, e } of crashes) {
-      lines.push(`- during \`${s.id}\`: ${e.detail}`);
-      if (e.logTail)
-        lines.push(
-          "",
-          "  ```",
-          ...e.logTail
-            .split("\n")
-            .slice(-12)
-            .map((l) => `  ${l}`),
-          "  ```",
-          "",
-        );
+      lines.push(`- during ${mdCode(s.id)}: ${mdText(e.detail)}`);
+      if (e.logTail) lines.push("", ...mdFence(e.logTail.split("\n").slice(-12), "  "), "");
     }
   }
   const others = v.problems.filter((p) => /^(stale|expected failure|no scenario)/.test(p));
-  if (others.length) lines.push("", "## Problems", "", ...others.map((p) => `- ${p}`));
+  if (others.length) lines.push("", "## Problems", "", ...others.map((p) => `- ${mdText(p)}`));
   lines.push(
     "",
     "## Requirements",
@@ -122,7 +133,7 @@ export function summaryMarkdown(doc: VerdictDocument): string {
   for (const r of v.requirements) {
     const k = r.checks;
     lines.push(
-      `| ${r.id} | ${r.level} | ${ICON[r.verdict] ?? r.verdict} | ${k.pass} / ${k.fail + k.expected} / ${k.untestable} | ${r.scenarios.length} | ${cell(r.notes?.[0] ?? "")} |`,
+      `| ${cell(r.id)} | ${cell(r.level)} | ${ICON[r.verdict] ?? cell(r.verdict)} | ${k.pass} / ${k.fail + k.expected} / ${k.untestable} | ${r.scenarios.length} | ${cell(r.notes?.[0] ?? "")} |`,
     );
   }
   const workarounds = v.scenarios.filter((s) => s.record?.workarounds.length);
@@ -132,7 +143,7 @@ export function summaryMarkdown(doc: VerdictDocument): string {
       "",
       "## Workarounds",
       "",
-      `${workarounds.length} scenario(s) ran under a workaround for ${w?.requirement}: ${w?.note}.`,
+      `${workarounds.length} scenario(s) ran under a workaround for ${mdText(w?.requirement ?? "")}: ${mdText(w?.note ?? "")}.`,
     );
   }
   const notPassed = v.scenarios.filter((s) => s.verdict !== "pass");
@@ -155,7 +166,7 @@ export function summaryMarkdown(doc: VerdictDocument): string {
             .join("; ")
         : (s.reason ?? s.message ?? "");
       lines.push(
-        `| \`${s.id}\` | ${ICON[s.verdict] ?? s.verdict} | ${failing.length}/${s.checks.length} | ${cell(reason).slice(0, 400)} |`,
+        `| ${cell(mdCode(s.id))} | ${ICON[s.verdict] ?? cell(s.verdict)} | ${failing.length}/${s.checks.length} | ${cell(reason.slice(0, 400))} |`,
       );
     }
   }

@@ -16,7 +16,13 @@ export async function prepareClusters(
   log: (line: string) => void,
 ): Promise<{ file: string; infos: ClusterInfo[] }> {
   if (source.kind === "file") {
-    const infos = readClusterFile(source.file);
+    let infos: ClusterInfo[];
+    try {
+      infos = readClusterFile(source.file);
+    } catch (e) {
+      const why = (e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message;
+      throw new ConfigError(`cannot use --clusters-file ${source.file}: ${why}`);
+    }
     if (infos.length < 3)
       throw new ConfigError(`${source.file} lists ${infos.length} cluster(s); 3 are needed`);
     return { file: source.file, infos };

@@ -4,6 +4,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { loadConfiguration, runCucumber } from "@cucumber/cucumber/api";
+import { commandSafe } from "../cli/workflow-commands.js";
 import { REPO_ROOT } from "../spec/requirements.js";
 import type { WorldParams } from "../world/params.js";
 import type { RunPlan } from "./plan.js";
@@ -33,6 +34,9 @@ export async function runScenarios(plan: RunPlan, params: WorldParams, outDir: s
     { cwd: REPO_ROOT },
   );
   mkdirSync(outDir, { recursive: true });
-  await runCucumber(runConfiguration, { cwd: REPO_ROOT, stdout: process.stdout, stderr: process.stderr });
+  // the progress output carries provider-chosen text: no line of it may act as a workflow command
+  const stdout = commandSafe(process.stdout);
+  await runCucumber(runConfiguration, { cwd: REPO_ROOT, stdout, stderr: process.stderr });
+  await new Promise((r) => stdout.end(r));
   return join(outDir, "messages.ndjson");
 }

@@ -3,6 +3,10 @@
 export class Cleanups {
   private readonly steps: (() => Promise<void>)[] = [];
   private readonly onSignal = () => {
+    // the workers die of the same signal; their closed IPC channels are no error to print
+    process.on("uncaughtException", () => undefined);
+    process.on("unhandledRejection", () => undefined);
+    process.stderr.write("interrupted: stopping the target and the clusters…\n");
     void this.run().finally(() => this.exit(130));
   };
 

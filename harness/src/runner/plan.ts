@@ -3,10 +3,12 @@
 // where reports go). It reads the profile, spec, features and expected-
 // failures files and changes nothing, so every refusal of a bad option comes
 // before a cluster or a provider is started.
+import { lstatSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import type { BackendChoice } from "../clusters/types.js";
 import { loadProfile, type Profile, ProfileError, unclaimed } from "../profile/schema.js";
 import { type ExpectedFailure, loadExpectedFailures } from "../report/expected-failures.js";
+import { checkReportDir, ReportDirError } from "../report/report-dir.js";
 import {
   loadScenarios,
   mappingProblems,
@@ -136,6 +138,20 @@ export function planRun(opts: RunOptions): RunPlan {
     } catch (e) {
       throw new ConfigError(`cannot use --expected-failures: ${(e as Error).message}`);
     }
+  }
+  // where the reports go is checked now, not after the suite ran
+  try {
+    checkReportDir(resolve(opts.reportDir));
+    if (
+      opts.writeBaseline &&
+      lstatSync(resolve(opts.writeBaseline), { throwIfNoEntry: false })?.isSymbolicLink()
+    )
+      throw new ReportDirError(
+        `--write-baseline ${opts.writeBaseline} is a symbolic link; the harness does not write through links`,
+      );
+  } catch (e) {
+    if (e instanceof ReportDirError) throw new ConfigError(e.message);
+    throw e;
   }
   return {
     profile,

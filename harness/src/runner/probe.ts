@@ -3,6 +3,7 @@
 // worker then starts its own instance, so a crash is pinned on the scenario
 // its worker was running.
 import { join } from "node:path";
+import { neutraliseCommands } from "../cli/workflow-commands.js";
 import { redactAll, type SecretRegistry } from "../report/redact.js";
 import { startWithFreshPort } from "../target/instances.js";
 import { probeMcp, type RunningTarget, startTarget, TargetStartError } from "../target/process.js";
@@ -59,6 +60,8 @@ function targetFailure(message: string, output: string, registry: SecretRegistry
     lines.length > 50
       ? [...lines.slice(0, 20), `… (${lines.length - 45} lines) …`, ...lines.slice(-25)]
       : lines;
-  process.stderr.write(`--- target output (redacted) ---\n${shown.join("\n")}\n---\n`);
+  process.stderr.write(
+    `--- target output (redacted) ---\n${neutraliseCommands(shown.map((l) => `| ${l}`).join("\n"))}\n---\n`,
+  );
   return EXIT.target;
 }

@@ -7,6 +7,7 @@ import { writeBaseline } from "../report/baseline.js";
 import { writeJunit } from "../report/junit.js";
 import { parseNdjson, scenarioResults } from "../report/messages.js";
 import type { SecretRegistry } from "../report/redact.js";
+import { prepareReportDir } from "../report/report-dir.js";
 import { computeVerdict, type Verdict } from "../report/verdict.js";
 import { copyScrubbed, writeReports } from "../report/write.js";
 import { loadSpecVersion } from "../spec/requirements.js";
@@ -36,6 +37,9 @@ export async function writeRunReports(
     plan.scenarios,
   );
   const reportDir = plan.reportDir;
+  const foreign = prepareReportDir(reportDir);
+  if (foreign.length)
+    log(`note: ${reportDir} also holds ${foreign.join(", ")} (not written by this run; left as they are)`);
   copyScrubbed(["messages.ndjson", "cucumber.html"], facts.outDir, reportDir, registry);
   copyTargetLogs(facts.targetLogDir, join(reportDir, "target-logs"), registry);
   const doc = {

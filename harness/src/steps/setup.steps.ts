@@ -1,10 +1,10 @@
-import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { REQUIRED_TOOLS } from "../../../reference-server/src/wire/constants.js";
 import { type Answer, errorAnswer } from "../checks/answer.js";
 import { judgeNoSecretInOutput } from "../checks/judgements.js";
 import { expect, fail, Untestable } from "../checks/recorder.js";
 import { McpSession } from "../mcp/client.js";
+import { plantForProvider } from "../target/sandbox.js";
 import type { ConformanceWorld } from "../world/world.js";
 import { Given, Then, When } from "./dsl.js";
 import { MINTED } from "./parameter-types.js";
@@ -71,12 +71,10 @@ Given(
 Given(
   "the target is started with the admin kubeconfig of cluster {word} as ambient credentials",
   async function (this: ConformanceWorld, c: string) {
-    const dir = this.tempDir();
     const kubeconfig = this.clusters.get(c).adminKubeconfigYaml();
-    const path = this.writeSecretFile(dir, "kubeconfig", kubeconfig);
-    mkdirSync(join(dir, ".kube"), { mode: 0o700 });
-    this.writeSecretFile(join(dir, ".kube"), "config", kubeconfig);
-    await this.target.startOwn({ env: { KUBECONFIG: path, HOME: dir } });
+    // in the provider's sandbox, readable by its uid: the bait must be reachable to be a trap
+    const dir = plantForProvider({ kubeconfig, ".kube/config": kubeconfig });
+    await this.target.startOwn({ env: { KUBECONFIG: join(dir, "kubeconfig"), HOME: dir } });
   },
 );
 

@@ -5,6 +5,9 @@ import { createServer } from "node:net";
 import { resolve } from "node:path";
 import type { Profile } from "../profile/schema.js";
 import { REPO_ROOT } from "../spec/requirements.js";
+import { INSTANCE_MARKER, providerEnvironment } from "./environment.js";
+import { CappedOutput } from "./output.js";
+import { instanceMarker, killMarked, providerSandbox } from "./sandbox.js";
 
 export class TargetStartError extends Error {
   constructor(
@@ -76,10 +79,14 @@ export async function startTarget(profile: Profile, opts: StartOptions = {}): Pr
     throw new TargetStartError("the profile has no target.command, so the harness cannot start it", "");
   const port = await freePort();
   const command = [base, ...(opts.extraArgs ?? [])].join(" ").replaceAll("{port}", String(port));
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries({ ...process.env, ...profile.target.env, ...opts.env })) {
-    if (v !== undefined) env[k] = v;
-  }
+  const sandbox = providerSandbox();
+  const marker = instanceMarker(sandbox);
+  const env = providerEnvironment({
+    target: profile.target,
+    scenarioEnv: opts.env,
+    sandbox,
+    marker,
+  });
   const cwd = resolve(REPO_ROOT, profile.target.cwd);
   if (!existsSync(cwd))
     throw new TargetStartError(
@@ -91,16 +98,27 @@ export async function startTarget(profile: Profile, opts: StartOptions = {}): Pr
     env,
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
+    // as root, the provider runs under the sandbox's own uid (see sandbox.ts)
+    ...(sandbox.uid !== undefined ? { uid: sandbox.uid, gid: sandbox.gid } : {}),
   });
-  let out = "";
+  const out = new CappedOutput();
   let log: WriteStream | undefined;
   if (opts.logFile) log = createWriteStream(opts.logFile, { flags: "a", mode: 0o600 });
   const onData = (d: Buffer) => {
-    out += d.toString();
-    log?.write(d);
+    const kept = out.append(d.toString());
+    if (kept) log?.write(kept);
   };
   child.stdout?.on("data", onData);
   child.stderr?.on("data", onData);
+  let logEnded = false;
+  const endLog = () => {
+    if (logEnded) return;
+    logEnded = true;
+    const ending = out.ending();
+    if (ending) log?.write(ending);
+    log?.end();
+  };
+  child.once("close", endLog);
   let exited = false;
   let stopping = false;
   let exitInfo: { code: number | null; signal: string | null; stopped: boolean } | undefined;
@@ -112,7 +130,7 @@ export async function startTarget(profile: Profile, opts: StartOptions = {}): Pr
     }),
   );
   child.once("error", (e) => {
-    out += `\n[harness] spawn error: ${e.message}\n`;
+    out.append(`\n[harness] spawn error: ${e.message}\n`);
   });
 
   const stop = async () => {
@@ -133,7 +151,9 @@ export async function startTarget(profile: Profile, opts: StartOptions = {}): Pr
       await exitPromise;
       clearTimeout(t);
     }
-    log?.end();
+    // daemons that left the process group (setsid) still carry the instance's marker
+    killMarked(INSTANCE_MARKER, marker);
+    endLog();
   };
 
   const deadline = Date.now() + profile.target.startupTimeoutMs;
@@ -141,7 +161,7 @@ export async function startTarget(profile: Profile, opts: StartOptions = {}): Pr
   if (profile.target.readyPattern) {
     const re = new RegExp(profile.target.readyPattern);
     for (;;) {
-      const m = re.exec(out);
+      const m = re.exec(out.text());
       if (m) {
         if (m[1]) url = m[1];
         break;
@@ -152,7 +172,7 @@ export async function startTarget(profile: Profile, opts: StartOptions = {}): Pr
           exited
             ? `target exited (code ${child.exitCode}) before it was ready (started in ${cwd})`
             : `target did not become ready in time (started in ${cwd})`,
-          out,
+          out.text(),
         );
       }
       await new Promise((r) => setTimeout(r, 50));
@@ -166,11 +186,11 @@ export async function startTarget(profile: Profile, opts: StartOptions = {}): Pr
         exited
           ? `target exited (code ${child.exitCode}) before it listened on ${u.host} (started in ${cwd})`
           : `target did not listen on ${u.host} in time (started in ${cwd})`,
-        out,
+        out.text(),
       );
     }
   }
-  return { url, command, output: () => out, exited: () => exited, exit: () => exitInfo, stop };
+  return { url, command, output: () => out.text(), exited: () => exited, exit: () => exitInfo, stop };
 }
 
 /** Sends an MCP initialize to check that an endpoint answers like an MCP server (any JSON-RPC answer). */

@@ -12,6 +12,8 @@ import type { Profile } from "../profile/schema.js";
 import type { TupleLabel } from "../report/model.js";
 import type { SecretRegistry } from "../report/redact.js";
 import { REPO_ROOT } from "../spec/requirements.js";
+import { providerEnvironment } from "../target/environment.js";
+import { commandInSandbox, instanceMarker, providerSandbox } from "../target/sandbox.js";
 import type { Identities } from "./identities.js";
 import type { ScenarioContext } from "./scenario.js";
 import type { TargetSlot } from "./target-slot.js";
@@ -79,11 +81,14 @@ export class Sessions {
   async stdio(): Promise<McpSession> {
     const cmd = this.profile.target.stdioCommand;
     if (!cmd) throw new Error('capability "stdio" claimed but target.stdioCommand is not set');
-    const env: Record<string, string> = {};
-    for (const [k, v] of Object.entries({ ...process.env, ...this.profile.target.env })) {
-      if (v !== undefined && k !== "KUBECONFIG") env[k] = v;
-    }
-    const s = await McpSession.stdio(cmd, { cwd: resolve(REPO_ROOT, this.profile.target.cwd), env });
+    const env = providerEnvironment({
+      target: this.profile.target,
+      marker: instanceMarker(providerSandbox()),
+    });
+    const s = await McpSession.stdio(commandInSandbox(cmd), {
+      cwd: resolve(REPO_ROOT, this.profile.target.cwd),
+      env,
+    });
     this.adopt(s, "stdio");
     return s;
   }

@@ -2,7 +2,8 @@ import { appendFileSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { AuditOracle } from "../../src/audit/oracle.js";
+import { AuditOracle, parseAuditLine } from "../../src/audit/oracle.js";
+import { Untestable } from "../../src/checks/recorder.js";
 import { abilitiesFromInfo } from "../../src/clusters/abilities.js";
 import type { ClusterInfo } from "../../src/clusters/types.js";
 
@@ -38,5 +39,15 @@ describe("audit oracle reading", () => {
     const mark2 = await oracle.mark();
     appendFileSync(path, line("3", "carol"));
     expect((await oracle.since(mark2)).map((e) => e.auditID)).toEqual(["3"]);
+  });
+
+  it("refuses a line the API server did not write: its evidence is untestable, never a SyntaxError blamed on a requirement", () => {
+    expect(parseAuditLine(line("7", "alice").trim(), "cluster-a").auditID).toBe("7");
+    for (const forged of ["not json at all", '{"user":{"username":"alice"}}', "null"]) {
+      expect(() => parseAuditLine(forged, "cluster-a")).toThrow(Untestable);
+      expect(() => parseAuditLine(forged, "cluster-a")).toThrow(
+        /audit log of cluster-a holds a line the API server did not write/,
+      );
+    }
   });
 });

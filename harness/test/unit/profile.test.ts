@@ -20,6 +20,25 @@ describe("profile schema", () => {
     expect(parseProfile(profileFile("reference.yaml")).capabilities).toHaveLength(6);
   });
 
+  it("refuses a readyPattern that is not a regular expression, naming the field", () => {
+    expect(() => parseProfile('name: x\ntarget:\n  readyPattern: "listening on (http"\n')).toThrow(
+      /target\.readyPattern.*not a valid regular expression/,
+    );
+  });
+
+  it("passes through only the variables a profile names, never the harness's or the CI job's", () => {
+    expect(parseProfile("name: x\ntarget:\n  passEnv: [MY_FLAG]\n").target.passEnv).toEqual(["MY_FLAG"]);
+    for (const bad of [
+      "GITHUB_TOKEN",
+      "GITHUB_STEP_SUMMARY",
+      "AHC_CLUSTERS_FILE",
+      "KUBECONFIG",
+      "ACTIONS_RUNTIME_TOKEN",
+      "A-B",
+    ])
+      expect(() => parseProfile(`name: x\ntarget:\n  passEnv: [${bad}]\n`), bad).toThrow(/target\.passEnv/);
+  });
+
   it("applies defaults", () => {
     const p = parseProfile("name: x\n");
     expect(p.target.url).toBe("http://127.0.0.1:{port}/mcp");

@@ -1,9 +1,9 @@
 // Writes report.html next to verdict.json (called by the runner after the
-// other reports), scrubbed like every other report.
-import { writeFileSync } from "node:fs";
+// other reports), from the redacted document like every other report.
 import { join } from "node:path";
 import { loadRequirements } from "../../spec/requirements.js";
-import { redactAll, type SecretRegistry } from "../redact.js";
+import { redactData, type SecretRegistry } from "../redact.js";
+import { writeNewFile } from "../report-dir.js";
 import type { VerdictDocument } from "../write.js";
 import { renderReportPage } from "./render.js";
 
@@ -20,6 +20,7 @@ export function requirementTexts(): Map<string, string> {
 
 export function writeReportPage(dir: string, doc: VerdictDocument, registry?: SecretRegistry): string {
   const path = join(dir, REPORT_PAGE);
-  writeFileSync(path, redactAll(renderReportPage(doc, { texts: requirementTexts() }), registry));
+  // redacted as data, then rendered: a redaction never runs over markup
+  writeNewFile(path, renderReportPage(redactData(doc, registry), { texts: requirementTexts() }));
   return path;
 }
