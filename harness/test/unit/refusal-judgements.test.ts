@@ -13,7 +13,7 @@ async function judged(answer: Answer) {
   const secrets = new SecretRegistry();
   secrets.add(SECRET);
   const world = {
-    last: { answer, call: 1, label: { source: "headers" } },
+    calls: { last: { answer, call: 1, label: { source: "headers" } } },
     checks: new ScenarioChecks(["@AH-HDR-8", "@AH-HDR-10"]),
     secrets,
   } as unknown as ConformanceWorld;
