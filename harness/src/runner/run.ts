@@ -6,6 +6,7 @@ import { loadConfiguration, runCucumber } from "@cucumber/cucumber/api";
 import { readClusterFile } from "../clusters/file.js";
 import { clusterSecrets } from "../clusters/secrets.js";
 import type { BackendChoice, ClusterInfo } from "../clusters/types.js";
+import { PACKAGE_VERSION } from "../package-root.js";
 import { loadProfile, type Profile, ProfileError, unclaimed } from "../profile/schema.js";
 import { writeBaseline } from "../report/baseline.js";
 import { type ExpectedFailure, loadExpectedFailures } from "../report/expected-failures.js";
@@ -26,8 +27,6 @@ import { loadRequirements, loadSpecVersion, REPO_ROOT } from "../spec/requiremen
 import { startWithFreshPort } from "../target/instances.js";
 import { probeMcp, type RunningTarget, startTarget, TargetStartError } from "../target/process.js";
 import type { WorldParams } from "../world/params.js";
-
-export const HARNESS_VERSION = "0.1.0";
 
 export const EXIT = { pass: 0, fail: 1, config: 2, target: 3 } as const;
 
@@ -264,7 +263,7 @@ export async function run(opts: RunOptions): Promise<number> {
     copyScrubbed(["messages.ndjson", "cucumber.html"], outDir, reportDir, registry);
     copyTargetLogs(targetLogDir, join(reportDir, "target-logs"), registry);
     const doc = {
-      harness: { name: "auth-headers-conformance", version: HARNESS_VERSION, specVersion: loadSpecVersion() },
+      harness: { name: "auth-headers-conformance", version: PACKAGE_VERSION, specVersion: loadSpecVersion() },
       target: {
         profile: profile.name,
         command: opts.targetUrl ? undefined : (command ?? profile.target.command),

@@ -1,0 +1,38 @@
+// Facts that drift when written twice, each held to its one source: a second
+// copy in the code makes one of these fail, and the docs that restate a fact
+// are checked against its source.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { SERVER_VERSION } from "../../../reference-server/src/version.js";
+import { PACKAGE_ROOT, PACKAGE_VERSION } from "../../src/package-root.js";
+import { linesMatching, sourceFiles } from "./helpers/source-files.js";
+
+const SOURCES = [...sourceFiles("harness/src"), ...sourceFiles("reference-server/src")];
+const DOCS = ["README.md", "action.yml", ...sourceFiles("docs", /\.md$/).map((f) => f.path)].map((path) => ({
+  path,
+  text: readFileSync(join(PACKAGE_ROOT, path), "utf8"),
+}));
+const literal = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+describe("one source per fact", () => {
+  it("scans the sources and docs", () => {
+    expect(SOURCES.length).toBeGreaterThan(100);
+    expect(DOCS.length).toBeGreaterThan(8);
+  });
+
+  it("the package version: package.json, read at run time, never a literal in the code", () => {
+    expect(PACKAGE_VERSION).toMatch(/^\d+\.\d+\.\d+/);
+    expect(SERVER_VERSION).toBe(PACKAGE_VERSION);
+    expect(linesMatching(SOURCES, new RegExp(`["'\`]${literal(PACKAGE_VERSION)}["'\`]`))).toEqual([]);
+  });
+
+  it("the package version: every install example in the docs names package.json's", () => {
+    const examples = linesMatching(DOCS, /auth-headers-conformance[@-]\d+\.\d+\.\d+/);
+    expect(examples.length).toBeGreaterThanOrEqual(5);
+    const stale = examples.filter((l) =>
+      [...l.matchAll(/auth-headers-conformance[@-](\d+\.\d+\.\d+)/g)].some((m) => m[1] !== PACKAGE_VERSION),
+    );
+    expect(stale).toEqual([]);
+  });
+});
