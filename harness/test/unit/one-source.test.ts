@@ -3,8 +3,10 @@
 // are checked against its source.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { SUPPORTED_PROTOCOL_VERSIONS } from "@modelcontextprotocol/sdk/types.js";
 import { describe, expect, it } from "vitest";
 import { SERVER_VERSION } from "../../../reference-server/src/version.js";
+import { PROTOCOL_VERSION } from "../../src/mcp/raw.js";
 import { PACKAGE_ROOT, PACKAGE_VERSION } from "../../src/package-root.js";
 import { linesMatching, sourceFiles } from "./helpers/source-files.js";
 
@@ -34,5 +36,12 @@ describe("one source per fact", () => {
       [...l.matchAll(/auth-headers-conformance[@-](\d+\.\d+\.\d+)/g)].some((m) => m[1] !== PACKAGE_VERSION),
     );
     expect(stale).toEqual([]);
+  });
+
+  it("the MCP protocol version the harness's own requests send: PROTOCOL_VERSION in mcp/raw.ts", () => {
+    expect(SUPPORTED_PROTOCOL_VERSIONS).toContain(PROTOCOL_VERSION);
+    expect(linesMatching(SOURCES, /["'`]20\d\d-\d\d-\d\d["'`]/)).toEqual([
+      expect.stringMatching(/^harness\/src\/mcp\/raw\.ts:\d+: export const PROTOCOL_VERSION = /),
+    ]);
   });
 });
