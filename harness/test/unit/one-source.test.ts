@@ -6,6 +6,8 @@ import { join } from "node:path";
 import { SUPPORTED_PROTOCOL_VERSIONS } from "@modelcontextprotocol/sdk/types.js";
 import { describe, expect, it } from "vitest";
 import { SERVER_VERSION } from "../../../reference-server/src/version.js";
+import { DEFAULT_K3S_IMAGE } from "../../src/clusters/k3s/start.js";
+import { KUBERNETES_VERSION, kubernetesVersion } from "../../src/clusters/local/build.js";
 import { PROTOCOL_VERSION } from "../../src/mcp/raw.js";
 import { PACKAGE_ROOT, PACKAGE_VERSION } from "../../src/package-root.js";
 import { linesMatching, sourceFiles } from "./helpers/source-files.js";
@@ -43,5 +45,26 @@ describe("one source per fact", () => {
     expect(linesMatching(SOURCES, /["'`]20\d\d-\d\d-\d\d["'`]/)).toEqual([
       expect.stringMatching(/^harness\/src\/mcp\/raw\.ts:\d+: export const PROTOCOL_VERSION = /),
     ]);
+  });
+
+  it("the Kubernetes version: go.mod's k8s.io/kubernetes requirement, read by the build", () => {
+    const goMod = readFileSync(join(PACKAGE_ROOT, "harness/controlplane/go.mod"), "utf8");
+    expect(KUBERNETES_VERSION).toMatch(/^v1\.\d+\.\d+$/);
+    expect(kubernetesVersion(goMod)).toBe(KUBERNETES_VERSION);
+    expect(() => kubernetesVersion("module x\n\nrequire k8s.io/api v0.37.2\n")).toThrow(
+      /k8s\.io\/kubernetes/,
+    );
+    expect(linesMatching(SOURCES, new RegExp(literal(KUBERNETES_VERSION)))).toEqual([]);
+  });
+
+  it("the Kubernetes versions the docs name: go.mod's for the local backend, the default k3s image", () => {
+    const named = linesMatching(DOCS, /\bv1\.\d+\.\d+/);
+    expect(named.length).toBeGreaterThanOrEqual(4);
+    const stale = named.filter((l) =>
+      [...l.matchAll(/(?:rancher\/k3s:)?\bv1\.\d+\.\d+[\w-]*/g)].some(
+        ([v]) => v !== (v.startsWith("rancher/") ? DEFAULT_K3S_IMAGE : KUBERNETES_VERSION),
+      ),
+    );
+    expect(stale).toEqual([]);
   });
 });
