@@ -51,6 +51,3 @@ export const REQUIRED_TOOLS = [
 ] as const;
 
 export const EXTENSION_TOOLS = ["whoami"] as const;
-
-/** Version of docs/spec.md that the harness checks against. */
-export const SPEC_VERSION = "1.2.0";
