@@ -1,6 +1,7 @@
 // Steps that send tools/call requests. Each names the tuple it sends for the
 // timeline (identity, source, and the deliberate changes, by placeholder,
 // never by value).
+import { CREDENTIAL_HEADERS, HEADER } from "../../../reference-server/src/wire/constants.js";
 import { judgeErrorForm, judgeRefusal, judgeRefusedUnserved, lastCall } from "../checks/judgements.js";
 import { fail } from "../checks/recorder.js";
 import type { Headers } from "../mcp/client.js";
@@ -90,7 +91,7 @@ When(
   "{word} calls {string} with a CA bundle of about {int} KiB",
   async function (this: ConformanceWorld, who: string, tool: string, kib: number) {
     const h = this.headersOf(who);
-    h["kubernetes-certificate-authority-data"] = await largeBundle(this, this.identityCluster(who), kib);
+    h[HEADER.certificateAuthorityData] = await largeBundle(this, this.identityCluster(who), kib);
     await this.call(tool, {
       headers: h,
       label: this.labelOf(who, [`a CA bundle of ${kib} KiB, own CA last`]),
@@ -215,7 +216,7 @@ When(
   "{word} calls {string} with {int} KiB of request headers",
   async function (this: ConformanceWorld, who: string, tool: string, kib: number) {
     const h = this.headersOf(who);
-    h["kubernetes-certificate-authority-data"] = await largeBundle(this, this.identityCluster(who), kib);
+    h[HEADER.certificateAuthorityData] = await largeBundle(this, this.identityCluster(who), kib);
     await this.rawCall(tool, Object.entries(h), this.labelOf(who, [`${kib} KiB of headers`]));
   },
 );
@@ -318,16 +319,11 @@ Then(
         const fresh = `${who}-fresh`;
         const id = this.registerIdentity(fresh, cluster, await this.cluster(cluster).mintTokenIdentity());
         const h = { ...last.sent.headers };
-        for (const k of [
-          "kubernetes-authorization",
-          "kubernetes-client-certificate-data",
-          "kubernetes-client-key-data",
-        ])
-          delete h[k];
+        for (const k of CREDENTIAL_HEADERS) delete h[k];
         // a fresh identity at a fresh address: no client or connection of the provider can apply
         Object.assign(h, {
-          "kubernetes-authorization": id.headers["kubernetes-authorization"] ?? "",
-          "kubernetes-server": await this.freshAddress(cluster),
+          [HEADER.authorization]: id.headers[HEADER.authorization] ?? "",
+          [HEADER.server]: await this.freshAddress(cluster),
         });
         const c = await this.call(last.sent.spec, {
           headers: h,

@@ -2,6 +2,7 @@
 // frozen, killed and restarted. Faulty calls must end with their documented
 // error within the request timeout + 1 s; healthy tenants must stay fast; the
 // target must survive and recover.
+import { HEADER } from "../../../reference-server/src/wire/constants.js";
 import { type Answer, leanAnswer } from "../checks/answer.js";
 import { untestableIfPrecondition } from "../checks/preconditions.js";
 import { expect, fail, Untestable } from "../checks/recorder.js";
@@ -170,8 +171,8 @@ When(
             this,
             {
               ...base,
-              "kubernetes-server": `https://${u.address}`,
-              ...(u.caHeader ? { "kubernetes-certificate-authority-data": u.caHeader } : {}),
+              [HEADER.server]: `https://${u.address}`,
+              ...(u.caHeader ? { [HEADER.certificateAuthorityData]: u.caHeader } : {}),
             },
             u.kind,
             expected[u.kind] ?? [],

@@ -4,7 +4,7 @@
 // serve a good call afterwards. Seeded: AHC_FUZZ_SEED replays a run.
 
 import fc from "fast-check";
-import { ERROR_CODE } from "../../../reference-server/src/wire/constants.js";
+import { ERROR_CODE, HEADER } from "../../../reference-server/src/wire/constants.js";
 import { judgeNoSecretInOutput } from "../checks/judgements.js";
 import { expect, fail, Untestable } from "../checks/recorder.js";
 import {
@@ -89,7 +89,7 @@ When(
     const own = this.headersOf(who);
     const a = this.cluster(this.identityCluster(who));
     const other = [...this.clusters().values()].find((c) => c !== a);
-    const token = (own["kubernetes-authorization"] ?? "").replace(/^bearer\s+/i, "");
+    const token = (own[HEADER.authorization] ?? "").replace(/^bearer\s+/i, "");
     const carol = [...this.identities.values()].find((e) => e.identity.kind === "cert")?.identity.headers;
     if (!carol) throw new Error("the fuzz scenario needs a client-certificate identity");
     const otherCert = [...this.identities.values()].filter((e) => e.identity.kind === "cert")[1]?.identity
@@ -103,10 +103,9 @@ When(
       ],
       caB64: a.caHeader,
       otherCaB64: other?.caHeader ?? b64((await this.oracleCa()).certPem),
-      certB64: carol["kubernetes-client-certificate-data"] as string,
-      keyB64: carol["kubernetes-client-key-data"] as string,
-      otherKeyB64: (otherCert?.["kubernetes-client-key-data"] ??
-        carol["kubernetes-client-key-data"]) as string,
+      certB64: carol[HEADER.clientCertificateData] as string,
+      keyB64: carol[HEADER.clientKeyData] as string,
+      otherKeyB64: (otherCert?.[HEADER.clientKeyData] ?? carol[HEADER.clientKeyData]) as string,
       tokens: [token],
     };
     const seed = seedFrom("AHC_FUZZ_SEED");

@@ -2,6 +2,7 @@
 // values (AH-HDR-12), more header lines than a server keeps (AH-HDR-8), keys
 // written twice or spelled with look-alike letters (AH-SRC-6), lenient Bearer
 // separators (AH-HDR-6), foreign Host and Origin headers (AH-SEC-3).
+import { HEADER } from "../../../reference-server/src/wire/constants.js";
 import { judgeRefusedUnserved } from "../checks/judgements.js";
 import { expect, fail } from "../checks/recorder.js";
 import { initializeMessage, rawPost } from "../mcp/raw.js";
@@ -119,11 +120,11 @@ When(
     if (glue === undefined)
       throw new Error(`unknown separator "${sep}" (known: ${Object.keys(SEPARATORS).join(", ")})`);
     const meta = this.headersOf(who);
-    const token = (meta["kubernetes-authorization"] ?? "").replace(/^bearer\s+/i, "");
-    meta["kubernetes-authorization"] = `Bearer${glue}${token}`;
+    const token = (meta[HEADER.authorization] ?? "").replace(/^bearer\s+/i, "");
+    meta[HEADER.authorization] = `Bearer${glue}${token}`;
     await this.call(tool, {
       meta,
-      label: this.labelOf(who, [`kubernetes-authorization = Bearer, ${sep}, the token`], "meta"),
+      label: this.labelOf(who, [`${HEADER.authorization} = Bearer, ${sep}, the token`], "meta"),
     });
   },
 );

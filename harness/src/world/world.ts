@@ -4,7 +4,7 @@
 import { appendFileSync, mkdirSync, mkdtempSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { type IWorldOptions, World } from "@cucumber/cucumber";
-import { REQUIRED_TOOLS } from "../../../reference-server/src/wire/constants.js";
+import { CREDENTIAL_HEADERS, HEADER, REQUIRED_TOOLS } from "../../../reference-server/src/wire/constants.js";
 import { type Answer, errorAnswer, rawAnswer, resultAnswer } from "../checks/answer.js";
 import { ScenarioChecks, Untestable } from "../checks/recorder.js";
 import { readClusterFile } from "../clusters/file.js";
@@ -260,24 +260,19 @@ export class ConformanceWorld extends World<WorldParams> {
   }
 
   registerIdentity(name: string, cluster: string, identity: Identity): Identity {
-    for (const key of [
-      "kubernetes-authorization",
-      "kubernetes-client-key-data",
-      "kubernetes-client-certificate-data",
-    ]) {
+    for (const key of CREDENTIAL_HEADERS) {
       const v = identity.headers[key];
       if (v) {
         this.registerSecret(v);
         this.registerSecret(v.replace(/^bearer\s+/i, ""));
-        if (key !== "kubernetes-authorization")
-          this.registerSecret(Buffer.from(v, "base64").toString("utf8"));
+        if (key !== HEADER.authorization) this.registerSecret(Buffer.from(v, "base64").toString("utf8"));
       }
     }
-    const server = identity.headers["kubernetes-server"];
+    const server = identity.headers[HEADER.server];
     const own = this.addresses.get(cluster);
     const sent =
       own && server === this.clusters().get(cluster)?.server
-        ? { ...identity, headers: { ...identity.headers, "kubernetes-server": own } }
+        ? { ...identity, headers: { ...identity.headers, [HEADER.server]: own } }
         : identity;
     this.identities.set(name, { identity: sent, cluster });
     return sent;

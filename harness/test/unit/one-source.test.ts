@@ -6,18 +6,18 @@ import { join } from "node:path";
 import { SUPPORTED_PROTOCOL_VERSIONS } from "@modelcontextprotocol/sdk/types.js";
 import { describe, expect, it } from "vitest";
 import { SERVER_VERSION } from "../../../reference-server/src/version.js";
+import { HEADER_NAMES } from "../../../reference-server/src/wire/constants.js";
 import { DEFAULT_K3S_IMAGE } from "../../src/clusters/k3s/start.js";
 import { KUBERNETES_VERSION, kubernetesVersion } from "../../src/clusters/local/build.js";
 import { PROTOCOL_VERSION } from "../../src/mcp/raw.js";
 import { PACKAGE_ROOT, PACKAGE_VERSION } from "../../src/package-root.js";
-import { linesMatching, sourceFiles } from "./helpers/source-files.js";
+import { linesMatching, literal, sourceFiles } from "./helpers/source-files.js";
 
 const SOURCES = [...sourceFiles("harness/src"), ...sourceFiles("reference-server/src")];
 const DOCS = ["README.md", "action.yml", ...sourceFiles("docs", /\.md$/).map((f) => f.path)].map((path) => ({
   path,
   text: readFileSync(join(PACKAGE_ROOT, path), "utf8"),
 }));
-const literal = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 describe("one source per fact", () => {
   it("scans the sources and docs", () => {
@@ -66,5 +66,15 @@ describe("one source per fact", () => {
       ),
     );
     expect(stale).toEqual([]);
+  });
+
+  it("header names: HEADER of the wire constants, never a literal in the code (comments aside)", () => {
+    const word = new RegExp(`(?<![\\w-])(${HEADER_NAMES.map(literal).join("|")})(?![\\w-])`);
+    const code = SOURCES.filter((f) => f.path !== "reference-server/src/wire/constants.ts").map((f) => ({
+      ...f,
+      text: f.text.replace(/^\s*(\/\/|\/?\*).*$/gm, ""),
+    }));
+    expect(HEADER_NAMES).toHaveLength(6);
+    expect(linesMatching(code, word)).toEqual([]);
   });
 });

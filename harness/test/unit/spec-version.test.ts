@@ -2,9 +2,7 @@
 // the harness reads it (loadSpecVersion) and no code writes it again.
 import { describe, expect, it } from "vitest";
 import { loadSpecVersion, specVersion } from "../../src/spec/requirements.js";
-import { linesMatching, sourceFiles } from "./helpers/source-files.js";
-
-const literal = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+import { linesMatching, literal, sourceFiles } from "./helpers/source-files.js";
 
 describe("spec version", () => {
   it("is read from docs/spec.md", () => {

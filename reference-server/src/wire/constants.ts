@@ -15,6 +15,13 @@ export type HeaderName = (typeof HEADER)[keyof typeof HEADER];
 
 export const HEADER_NAMES: readonly HeaderName[] = Object.values(HEADER);
 
+/** Headers that carry the credential: a token, or a client certificate and its key. */
+export const CREDENTIAL_HEADERS: readonly HeaderName[] = [
+  HEADER.authorization,
+  HEADER.clientCertificateData,
+  HEADER.clientKeyData,
+];
+
 /** Headers whose values are secrets: never logged, echoed or reported. */
 export const SECRET_HEADERS: readonly HeaderName[] = [HEADER.authorization, HEADER.clientKeyData];
 

@@ -28,3 +28,8 @@ export function linesMatching(files: readonly SourceFile[], re: RegExp): string[
     f.text.split("\n").flatMap((line, i) => (re.test(line) ? [`${f.path}:${i + 1}: ${line.trim()}`] : [])),
   );
 }
+
+/** `s` matched literally inside a RegExp. */
+export function literal(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
