@@ -1,6 +1,7 @@
 // Registry of secret values (minted tokens, keys, client certificates) and a
 // scrubber applied to everything the harness prints or writes.
 import { readFileSync } from "node:fs";
+import { bearerToken } from "../credentials/bearer.js";
 
 export const REDACTED = "[REDACTED]";
 
@@ -16,8 +17,8 @@ export class SecretRegistry {
     if (v.length < MIN_SECRET_LENGTH) return;
     this.secrets.add(v);
     // A "Bearer x" header also leaks as "x"; base64 of PEM leaks as PEM.
-    const bearer = /^bearer\s+(.+)$/i.exec(v);
-    if (bearer?.[1] && bearer[1].length >= MIN_SECRET_LENGTH) this.secrets.add(bearer[1].trim());
+    const bare = bearerToken(v).trim();
+    if (bare !== v && bare.length >= MIN_SECRET_LENGTH) this.secrets.add(bare);
     if (/^[A-Za-z0-9+/=\s]+$/.test(v) && v.length % 4 === 0) {
       const decoded = Buffer.from(v, "base64").toString("utf8");
       if (decoded.includes("-----BEGIN")) this.addPem(decoded);

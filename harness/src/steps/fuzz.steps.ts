@@ -7,6 +7,7 @@ import fc from "fast-check";
 import { ERROR_CODE, HEADER } from "../../../reference-server/src/wire/constants.js";
 import { judgeNoSecretInOutput } from "../checks/judgements.js";
 import { expect, fail, Untestable } from "../checks/recorder.js";
+import { bearerToken } from "../credentials/bearer.js";
 import {
   type FuzzCase,
   type FuzzMaterial,
@@ -89,7 +90,7 @@ When(
     const own = this.headersOf(who);
     const a = this.cluster(this.identityCluster(who));
     const other = [...this.clusters().values()].find((c) => c !== a);
-    const token = (own[HEADER.authorization] ?? "").replace(/^bearer\s+/i, "");
+    const token = bearerToken(own[HEADER.authorization]);
     const carol = [...this.identities.values()].find((e) => e.identity.kind === "cert")?.identity.headers;
     if (!carol) throw new Error("the fuzz scenario needs a client-certificate identity");
     const otherCert = [...this.identities.values()].filter((e) => e.identity.kind === "cert")[1]?.identity

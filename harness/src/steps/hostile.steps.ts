@@ -2,9 +2,11 @@
 // values (AH-HDR-12), more header lines than a server keeps (AH-HDR-8), keys
 // written twice or spelled with look-alike letters (AH-SRC-6), lenient Bearer
 // separators (AH-HDR-6), foreign Host and Origin headers (AH-SEC-3).
+
 import { HEADER } from "../../../reference-server/src/wire/constants.js";
 import { judgeRefusedUnserved } from "../checks/judgements.js";
 import { expect, fail } from "../checks/recorder.js";
+import { bearerToken } from "../credentials/bearer.js";
 import { initializeMessage, rawPost } from "../mcp/raw.js";
 import type { ConformanceWorld } from "../world/world.js";
 import { Then, When } from "./dsl.js";
@@ -120,7 +122,7 @@ When(
     if (glue === undefined)
       throw new Error(`unknown separator "${sep}" (known: ${Object.keys(SEPARATORS).join(", ")})`);
     const meta = this.headersOf(who);
-    const token = (meta[HEADER.authorization] ?? "").replace(/^bearer\s+/i, "");
+    const token = bearerToken(meta[HEADER.authorization]);
     meta[HEADER.authorization] = `Bearer${glue}${token}`;
     await this.call(tool, {
       meta,

@@ -1,9 +1,11 @@
 // Oracles on the network: canaries, a redirecting front, a TLS-name proxy, a
 // hung server, a path-prefix gateway. Loopback addresses only.
+
 import { HEADER } from "../../../reference-server/src/wire/constants.js";
 import { judgeErrorForm, lastCall, requireSuccess } from "../checks/judgements.js";
 import { untestableIfPrecondition } from "../checks/preconditions.js";
 import { expect, fail, NotApplicable } from "../checks/recorder.js";
+import { bearerToken } from "../credentials/bearer.js";
 import type { McpSession } from "../mcp/client.js";
 import {
   bigAnswerServer,
@@ -352,7 +354,7 @@ Then(
   "the plain-HTTP canary saw a request with {word}'s token",
   async function (this: ConformanceWorld, who: string) {
     const l = oracle(this, "httpCanary");
-    const token = (this.headersOf(who)[HEADER.authorization] ?? "").replace(/^bearer\s+/i, "");
+    const token = bearerToken(this.headersOf(who)[HEADER.authorization]);
     await this.checks.judge(
       "canary-reached",
       this.checks.subject(),

@@ -1,6 +1,8 @@
 // Placeholders in feature text: <A.server>, <A.ca>, <alice.token>, <carol.key>,
 // <oracle.ca>, <oracle+A.ca>, <not-base64>, <base64-not-pem>.
+
 import { HEADER } from "../../../reference-server/src/wire/constants.js";
+import { bearerToken } from "../credentials/bearer.js";
 import { b64 } from "../oracles/pki.js";
 import type { ConformanceWorld } from "../world/world.js";
 
@@ -43,7 +45,7 @@ async function resolveOne(
   const h = world.headersOf(subject);
   switch (field) {
     case "token":
-      return (h[HEADER.authorization] ?? "").replace(/^bearer\s+/i, "");
+      return bearerToken(h[HEADER.authorization]);
     case "authorization":
       return h[HEADER.authorization] ?? "";
     case "cert":

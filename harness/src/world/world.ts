@@ -11,6 +11,7 @@ import { readClusterFile } from "../clusters/file.js";
 import type { AuditMark, Cluster, Identity } from "../clusters/index.js";
 import { attach } from "../clusters/index.js";
 import { clusterSecrets } from "../clusters/secrets.js";
+import { bearerToken } from "../credentials/bearer.js";
 import type { FaultState } from "../fault/state.js";
 import type { FuzzState } from "../fuzz/state.js";
 import type { LoadState } from "../load/state.js";
@@ -264,7 +265,7 @@ export class ConformanceWorld extends World<WorldParams> {
       const v = identity.headers[key];
       if (v) {
         this.registerSecret(v);
-        this.registerSecret(v.replace(/^bearer\s+/i, ""));
+        this.registerSecret(bearerToken(v));
         if (key !== HEADER.authorization) this.registerSecret(Buffer.from(v, "base64").toString("utf8"));
       }
     }

@@ -9,6 +9,7 @@ import { SERVER_VERSION } from "../../../reference-server/src/version.js";
 import { HEADER_NAMES } from "../../../reference-server/src/wire/constants.js";
 import { DEFAULT_K3S_IMAGE } from "../../src/clusters/k3s/start.js";
 import { KUBERNETES_VERSION, kubernetesVersion } from "../../src/clusters/local/build.js";
+import { bearerToken } from "../../src/credentials/bearer.js";
 import { PROTOCOL_VERSION } from "../../src/mcp/raw.js";
 import { PACKAGE_ROOT, PACKAGE_VERSION } from "../../src/package-root.js";
 import { linesMatching, literal, sourceFiles } from "./helpers/source-files.js";
@@ -76,5 +77,16 @@ describe("one source per fact", () => {
     }));
     expect(HEADER_NAMES).toHaveLength(6);
     expect(linesMatching(code, word)).toEqual([]);
+  });
+
+  it("the Bearer strip: bearerToken in credentials/bearer.ts, the harness's one (the server keeps its own validation)", () => {
+    expect(bearerToken("Bearer abc.def")).toBe("abc.def");
+    expect(bearerToken("bearer\t xyz")).toBe("xyz");
+    expect(bearerToken("Basic xyz")).toBe("Basic xyz");
+    expect(bearerToken(undefined)).toBe("");
+    const harness = SOURCES.filter((f) => f.path.startsWith("harness/src/"));
+    expect(linesMatching(harness, /\/\^bearer/i)).toEqual([
+      expect.stringMatching(/^harness\/src\/credentials\/bearer\.ts:\d+: return /),
+    ]);
   });
 });
