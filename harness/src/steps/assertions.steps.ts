@@ -1,12 +1,14 @@
 // Judgements of results and of the audit log, and whether the target keeps
 // serving. The audit log is read after its barrier (`settled`): every request
 // that finished before the check is in it, so "no request" means none.
+
+import { ERROR_CODE, VALIDATION_CODES } from "../../../reference-server/src/wire/constants.js";
 import { errorAnswer } from "../checks/answer.js";
 import { judgeNoSecret, judgeSuccess, lastCall, requireSuccess, uidsIn } from "../checks/judgements.js";
 import { untestableIfPrecondition } from "../checks/preconditions.js";
 import { expect, fail, Untestable } from "../checks/recorder.js";
 import type { AuditEvent } from "../clusters/types.js";
-import { type ConformanceWorld, VALIDATION_CODES } from "../world/world.js";
+import type { ConformanceWorld } from "../world/world.js";
 import { Then } from "./dsl.js";
 
 const ok = (e: AuditEvent) => {
@@ -231,7 +233,7 @@ Then(
         const events = await this.auditSettled(c, this.identity(who).user);
         const denied = events.filter((e) => e.responseStatus?.code === 403);
         const mine = this.lastBy.get(who);
-        if (denied.length === 0 && mine && mine.answer.code !== "forbidden")
+        if (denied.length === 0 && mine && mine.answer.code !== ERROR_CODE.forbidden)
           await untestableIfPrecondition(this, who, mine.answer);
         expect(denied.length === 1, `expected exactly one 403 for ${who}, saw ${denied.length} (retries?)`);
         const all = await this.auditSettled(c);

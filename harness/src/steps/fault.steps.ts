@@ -2,7 +2,7 @@
 // frozen, killed and restarted. Faulty calls must end with their documented
 // error within the request timeout + 1 s; healthy tenants must stay fast; the
 // target must survive and recover.
-import { HEADER } from "../../../reference-server/src/wire/constants.js";
+import { ERROR_CODE, HEADER, VALIDATION_CODES } from "../../../reference-server/src/wire/constants.js";
 import { type Answer, leanAnswer } from "../checks/answer.js";
 import { untestableIfPrecondition } from "../checks/preconditions.js";
 import { expect, fail, Untestable } from "../checks/recorder.js";
@@ -13,7 +13,7 @@ import { type FaultUpstream, hungUpstream, midTlsUpstream, slowUpstream } from "
 import { LeanMcp, type LeanResult } from "../load/lean-mcp.js";
 import { describeStats, fmtMs, runPool, summarize } from "../load/stats.js";
 import { b64, makeServerCert } from "../oracles/pki.js";
-import { type ConformanceWorld, VALIDATION_CODES } from "../world/world.js";
+import type { ConformanceWorld } from "../world/world.js";
 import { Given, Then, When } from "./dsl.js";
 
 const codeOf = (r: LeanResult) => (r.isError ? (/^\s*\[([a-z-]+)\]/.exec(r.text)?.[1] ?? r.kind) : "ok");
@@ -156,9 +156,9 @@ When(
     await new Promise((r) => setTimeout(r, 300));
     const from = performance.now();
     const expected: Record<string, string[]> = {
-      hung: ["timeout"],
-      slow: ["timeout"],
-      "mid-tls": ["unreachable", "tls-verification-failed"],
+      hung: [ERROR_CODE.timeout],
+      slow: [ERROR_CODE.timeout],
+      "mid-tls": [ERROR_CODE.unreachable, ERROR_CODE.tlsVerificationFailed],
     };
     const caller = fault(this).caller;
     if (!caller) throw new Error("no faulty caller (Given … makes the faulty calls)");
@@ -205,7 +205,7 @@ When(
     let from = performance.now();
     r.freeze();
     try {
-      await phase("R frozen", ["timeout"], 4);
+      await phase("R frozen", [ERROR_CODE.timeout], 4);
     } finally {
       r.thaw();
     }
@@ -214,7 +214,7 @@ When(
     // killed: connections refused
     from = performance.now();
     await r.kill();
-    await phase("R killed", ["unreachable"], 4);
+    await phase("R killed", [ERROR_CODE.unreachable], 4);
     fault(this).windows.push([from, performance.now()]);
     await load.stop();
     // restart (CPU-heavy on a small machine: not counted as a fault window for healthy tenants)

@@ -4,7 +4,7 @@
 // serve a good call afterwards. Seeded: AHC_FUZZ_SEED replays a run.
 
 import fc from "fast-check";
-import { ERROR_CODE, HEADER } from "../../../reference-server/src/wire/constants.js";
+import { ERROR_CODE, HEADER, VALIDATION_CODES } from "../../../reference-server/src/wire/constants.js";
 import { judgeNoSecretInOutput } from "../checks/judgements.js";
 import { expect, fail, Untestable } from "../checks/recorder.js";
 import { bearerToken } from "../credentials/bearer.js";
@@ -20,7 +20,7 @@ import type { FuzzResult } from "../fuzz/state.js";
 import { runPool, seedFrom } from "../load/stats.js";
 import { type RawResponse, RawSession, rawOutcome, rawPost } from "../mcp/raw.js";
 import { b64 } from "../oracles/pki.js";
-import { type ConformanceWorld, VALIDATION_CODES } from "../world/world.js";
+import type { ConformanceWorld } from "../world/world.js";
 import { Then, When } from "./dsl.js";
 
 const CODES = new Set<string>(Object.values(ERROR_CODE));

@@ -54,14 +54,6 @@ export function defaultArgs(tool: string, ns: string): Record<string, unknown> {
   }
 }
 
-/** Codes a provider gives a tuple it refused to use: a valid tuple must never get one. */
-export const VALIDATION_CODES = [
-  "missing-header",
-  "invalid-header",
-  "conflicting-headers",
-  "server-not-allowed",
-];
-
 export interface TargetVariant {
   stateless?: boolean;
   allowlist?: string[];

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { SUPPORTED_PROTOCOL_VERSIONS } from "@modelcontextprotocol/sdk/types.js";
 import { describe, expect, it } from "vitest";
 import { SERVER_VERSION } from "../../../reference-server/src/version.js";
-import { HEADER_NAMES } from "../../../reference-server/src/wire/constants.js";
+import { ERROR_CODE, HEADER_NAMES, VALIDATION_CODES } from "../../../reference-server/src/wire/constants.js";
 import { DEFAULT_K3S_IMAGE } from "../../src/clusters/k3s/start.js";
 import { KUBERNETES_VERSION, kubernetesVersion } from "../../src/clusters/local/build.js";
 import { bearerToken } from "../../src/credentials/bearer.js";
@@ -88,5 +88,23 @@ describe("one source per fact", () => {
     expect(linesMatching(harness, /\/\^bearer/i)).toEqual([
       expect.stringMatching(/^harness\/src\/credentials\/bearer\.ts:\d+: return /),
     ]);
+  });
+
+  it("error codes: ERROR_CODE and VALIDATION_CODES of the wire constants, never a literal in the code", () => {
+    const codes = Object.values(ERROR_CODE);
+    expect(VALIDATION_CODES.length).toBeGreaterThan(0);
+    expect(VALIDATION_CODES.filter((c) => !(codes as readonly string[]).includes(c))).toEqual([]);
+    const code = [...SOURCES, ...sourceFiles("reference-server/test/faulty")].filter(
+      (f) => f.path !== "reference-server/src/wire/constants.ts",
+    );
+    // Codes with a hyphen are the wire's own words anywhere; one-word codes
+    // ("timeout", "forbidden") are also Node's and English words, so only where
+    // a code is compared or listed as one.
+    const hyphenated = codes.filter((c) => c.includes("-")).map(literal);
+    const word = codes.filter((c) => !c.includes("-")).map(literal);
+    const quoted = new RegExp(`["'\`](${hyphenated.join("|")})["'\`]`);
+    const compared = new RegExp(`(code\\s*[!=]==\\s*|\\[\\s*)["'\`](${word.join("|")})["'\`]`);
+    expect(linesMatching(code, quoted)).toEqual([]);
+    expect(linesMatching(code, compared)).toEqual([]);
   });
 });

@@ -46,6 +46,14 @@ export const ERROR_CODE = {
 
 export type ErrorCode = (typeof ERROR_CODE)[keyof typeof ERROR_CODE];
 
+/** The codes of a tuple refused before any use (AH-HDR, AH-NET-1): a valid tuple never gets one. */
+export const VALIDATION_CODES: readonly string[] = [
+  ERROR_CODE.missingHeader,
+  ERROR_CODE.invalidHeader,
+  ERROR_CODE.conflictingHeaders,
+  ERROR_CODE.serverNotAllowed,
+];
+
 /** Tools every provider must expose (kubernetes-mcp-server names); `whoami` is our extension. */
 export const REQUIRED_TOOLS = [
   "namespaces_list",
