@@ -28,7 +28,7 @@ import { startWithFreshPort } from "../target/instances.js";
 import { probeMcp, type RunningTarget, startTarget, TargetStartError } from "../target/process.js";
 import type { WorldParams } from "../world/params.js";
 
-export const EXIT = { pass: 0, fail: 1, config: 2, target: 3 } as const;
+export const EXIT = { pass: 0, fail: 1, config: 2, target: 3, interrupted: 130 } as const;
 
 export class ConfigError extends Error {
   constructor(
@@ -150,7 +150,7 @@ export async function run(opts: RunOptions): Promise<number> {
     for (const c of cleanups.splice(0).reverse()) await c().catch(() => undefined);
   };
   const onSignal = () => {
-    void cleanup().finally(() => process.exit(130));
+    void cleanup().finally(() => process.exit(EXIT.interrupted));
   };
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
