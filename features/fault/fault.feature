@@ -3,7 +3,9 @@ Feature: Faults of one upstream stay with the calls that name it
   Loopback fakes of broken API servers and a real cluster that freezes, dies
   and comes back. Every faulty call ends with its documented error within the
   request timeout + 1 s, the healthy tenants' p99 during the faults stays
-  within max(2 × baseline p99, baseline p99 + 50 ms), and the provider never
+  within max(2 × baseline p99, baseline p99 + 50 ms), where the baseline is the
+  healthy calls without faults right before and right after them (so a loaded
+  machine moves it too, see harness/src/checks/timing.ts), and the provider never
   crashes and serves the cluster again once it is back. Run with --tags @fault.
 
   Background:

@@ -13,8 +13,8 @@ export const STACK_TRACE =
   /\n\s+at .+\(.+:\d+:\d+\)|\bat [^\s()]+ \([^)]*:\d+:\d+\)|goroutine \d+ \[|Traceback \(most recent/;
 
 export function lastCall(world: ConformanceWorld): LastCall {
-  if (!world.last) throw new Error("no call was made before this step");
-  return world.last;
+  if (!world.calls.last) throw new Error("no call was made before this step");
+  return world.calls.last;
 }
 
 const firstLine = (a: Answer) => (a.text.split("\n")[0] ?? "").slice(0, 200);
@@ -46,13 +46,13 @@ export async function judgeSuccess(world: ConformanceWorld, reqs = world.checks.
 
 /** Requests of `user` that any cluster logged while call `index` was under way (after the audit barrier). */
 async function requestsDuring(world: ConformanceWorld, user: string, index: number) {
-  const w = world.windows.find((x) => x.index === index);
+  const w = world.timeline.windows.find((x) => x.index === index);
   const seen: string[] = [];
-  const witnesses = [...world.marks.keys()].filter((n) => world.cluster(n).can("auditLog"));
+  const witnesses = [...world.audit.marks.keys()].filter((n) => world.clusters.get(n).can("auditLog"));
   if (witnesses.length === 0)
     throw new Untestable("no cluster's audit log can be read to tell whether it was contacted");
   for (const name of witnesses) {
-    const events = (await world.auditSettled(name, user)).filter((e) => {
+    const events = (await world.audit.settled(name, user)).filter((e) => {
       const at = Date.parse(e.requestReceivedTimestamp);
       // strictly inside: the API server receives a request after the call was sent and
       // before its answer came back (the calls before and after may be a millisecond away)
@@ -110,7 +110,7 @@ export async function judgeRefusal(world: ConformanceWorld, exp: RefusalExpectat
       world.checks.subject(),
       "no API server saw the caller during the refused call",
       async () => {
-        const seen = await requestsDuring(world, world.identity(who).user, last.call);
+        const seen = await requestsDuring(world, world.identities.get(who).user, last.call);
         if (seen.length)
           fail(`refused only after the API server was contacted: ${seen.join(", ")} as ${who}`);
       },
@@ -264,7 +264,7 @@ export async function judgeNoSecret(world: ConformanceWorld, what: string, text:
 
 /** Ids of the clusters whose identity uid appears in a text. */
 export function uidsIn(world: ConformanceWorld, text: string): string[] {
-  return [...world.clusters()]
+  return [...world.clusters.all()]
     .filter(([, c]) => c.info.identityUid && text.includes(c.info.identityUid))
     .map(([n]) => n);
 }
@@ -273,7 +273,7 @@ export { Untestable };
 
 /** AH-SEC-1 over the output of the target instance serving the scenario (untestable when not ours). */
 export async function judgeNoSecretInOutput(world: ConformanceWorld): Promise<void> {
-  const out = await world.targetOutput();
+  const out = await world.target.output();
   await world.checks.judge(
     "no-secret-in-output",
     ["AH-SEC-1"],

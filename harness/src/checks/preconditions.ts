@@ -12,10 +12,10 @@ import { PreconditionFailed } from "./recorder.js";
 /** Requirement a plain call of an identity exercises, given how the control call failed. */
 function basicRequirement(world: ConformanceWorld, who: string, control: Answer): string {
   if (control.code === ERROR_CODE.tlsVerificationFailed) return "AH-TLS-1";
-  const byCredential = world.identity(who).kind === "cert" ? "AH-AUTH-2" : "AH-AUTH-1";
+  const byCredential = world.identities.get(who).kind === "cert" ? "AH-AUTH-2" : "AH-AUTH-1";
   // the API server refused the credential: it did not arrive as sent
   if (control.code === ERROR_CODE.unauthorized || control.code === ERROR_CODE.forbidden) return byCredential;
-  return world.stdio ? "AH-SRC-5" : byCredential;
+  return world.sessions.overStdio ? "AH-SRC-5" : byCredential;
 }
 
 export interface Precondition {
@@ -36,19 +36,19 @@ export async function preconditionFailure(
   if (!who || !world.identities.has(who)) return undefined;
   // No answer at all is about the target, not about this identity: checked elsewhere.
   if (failed.kind === "no-answer" || failed.kind === "result") return undefined;
-  let control = world.controls.get(who);
+  let control = world.calls.controls.get(who);
   if (!control) {
-    const session = world.stdio ? await world.stdioSession() : await world.connect();
-    const h = world.headersOf(who);
-    const last = await world.call("namespaces_list", {
-      ...(world.stdio ? { meta: h } : { headers: h }),
-      args: world.args("namespaces_list"),
-      label: { ...world.labelOf(who), changes: [] },
+    const session = world.sessions.overStdio ? await world.sessions.stdio() : await world.sessions.connect();
+    const h = world.identities.headersOf(who);
+    const last = await world.calls.call("namespaces_list", {
+      ...(world.sessions.overStdio ? { meta: h } : { headers: h }),
+      args: world.tools.args("namespaces_list"),
+      label: { ...world.identities.labelOf(who), changes: [] },
       session,
       control: true,
     });
     control = last.answer;
-    world.controls.set(who, control);
+    world.calls.controls.set(who, control);
     if (control.kind !== "result") {
       world.checks.record(
         `precondition-${who}`,
@@ -66,8 +66,8 @@ export async function preconditionFailure(
 }
 
 function plainCallFails(world: ConformanceWorld, who: string, control: Answer): string {
-  const kind = world.identity(who).kind === "cert" ? "client-certificate" : "token";
-  const via = world.stdio ? " over stdio" : "";
+  const kind = world.identities.get(who).kind === "cert" ? "client-certificate" : "token";
+  const via = world.sessions.overStdio ? " over stdio" : "";
   return `a plain ${kind} call${via} (its own cluster, no changes, a fresh session) fails: ${world.secrets.scrub(describeAnswer(control))}`;
 }
 

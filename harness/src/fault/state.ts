@@ -21,6 +21,12 @@ export interface FaultState {
   healthy?: HealthyLoad;
   healthyTenants: string[];
   baseline?: ReturnType<typeof summarize>;
+  /**
+   * Healthy latencies without faults, in ms: the baseline and a window of as many calls
+   * right after the faults, the control that checks/timing.ts judges the fault windows by.
+   */
+  control: number[];
+  baselineCalls: number;
   calls: FaultCall[];
   /** [from, to] in performance.now() time: when faults were happening. */
   windows: [number, number][];
@@ -30,6 +36,8 @@ export interface FaultState {
 export const newFaultState = (): FaultState => ({
   upstreams: [],
   healthyTenants: [],
+  control: [],
+  baselineCalls: 0,
   calls: [],
   windows: [],
   restartable: new Map(),

@@ -44,6 +44,12 @@ export class LeanMcp {
     const probe = new LeanMcp(path, pool, undefined);
     if (stateless) return probe;
     const r = await probe.post(initializeMessage("bench"), initHeaders);
+    // a refused initialize must fail here, so the caller's AH-LIFE-1 workaround can take over
+    const answer = parseBody(r.body).find((m) => m.id !== undefined);
+    if (r.status >= 400 || !answer?.result) {
+      await pool.destroy();
+      throw new Error(`initialize was refused: HTTP ${r.status} ${r.body.slice(0, 200)}`);
+    }
     const sid = r.headers["mcp-session-id"];
     const s = new LeanMcp(path, pool, typeof sid === "string" ? sid : undefined);
     await s.post({ jsonrpc: "2.0", method: "notifications/initialized" }, {});

@@ -28,6 +28,8 @@ export interface PlannedScenario {
   tags: string[];
   /** Line of the scenario (of its example row, for an outline): `uri:line` runs exactly it. */
   line: number;
+  /** The steps as Cucumber runs them (Background first, outline values filled in), with their lines. */
+  steps: { text: string; line: number }[];
 }
 
 export function featureFiles(dir = FEATURES_DIR): string[] {
@@ -54,9 +56,11 @@ export function parseFeature(text: string, uri: string): PlannedScenario[] {
     if (e.gherkinDocument) {
       const children = e.gherkinDocument.feature?.children ?? [];
       for (const child of children.flatMap((c) => [c, ...(c.rule?.children ?? [])])) {
+        for (const st of child.background?.steps ?? []) lines.set(st.id, st.location.line);
         const sc = child.scenario;
         if (!sc) continue;
         lines.set(sc.id, sc.location.line);
+        for (const st of sc.steps) lines.set(st.id, st.location.line);
         for (const ex of sc.examples) for (const row of ex.tableBody) lines.set(row.id, row.location.line);
       }
     }
@@ -69,6 +73,7 @@ export function parseFeature(text: string, uri: string): PlannedScenario[] {
         uri: e.pickle.uri,
         tags: e.pickle.tags.map((t) => t.name),
         line: lines.get(node) ?? 0,
+        steps: e.pickle.steps.map((st) => ({ text: st.text, line: lines.get(st.astNodeIds[0] ?? "") ?? 0 })),
       });
     }
   }

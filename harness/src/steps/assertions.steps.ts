@@ -52,10 +52,10 @@ Then("the result names cluster {word}", async function (this: ConformanceWorld, 
     `the result names cluster ${c} in its text and structuredContent.cluster`,
     async () => {
       const a = await requireSuccess(this, last);
-      const host = new URL(this.serverOf(c)).host;
+      const host = new URL(this.net.serverOf(c)).host;
       const sc = (a.result?.structuredContent ?? {}) as { cluster?: { host?: string; server?: string } };
       expect(
-        sc.cluster?.host === host || sc.cluster?.server === this.serverOf(c),
+        sc.cluster?.host === host || sc.cluster?.server === this.net.serverOf(c),
         `structuredContent.cluster does not name ${host}: ${JSON.stringify(sc.cluster ?? null)}`,
       );
       expect(a.text.includes(host), `the result text does not name ${host}`);
@@ -72,7 +72,7 @@ Then("the result does not name cluster {word}", async function (this: Conformanc
     `the result never names cluster ${c}`,
     async () => {
       const a = await requireSuccess(this, last);
-      const host = new URL(this.serverOf(c)).host;
+      const host = new URL(this.net.serverOf(c)).host;
       const all = `${a.text}\n${JSON.stringify(a.result?.structuredContent ?? {})}`;
       expect(!all.includes(host), `the result still names ${host}`);
     },
@@ -98,20 +98,21 @@ Then("the target still serves {word}", async function (this: ConformanceWorld, w
     ["AH-HDR-10"],
     `a good call of ${who} is still served, in this session and a new one`,
     async () => {
-      if (this.crashed) throw new Untestable(`not judged: ${this.crashed.detail} (see target-healthy)`);
-      const h = this.headersOf(who);
-      const send = this.stdio ? { meta: h } : { headers: h };
-      const label = this.labelOf(who);
-      const here = await this.call("namespaces_list", { ...send, args: {}, label, control: true });
+      if (this.target.crashed)
+        throw new Untestable(`not judged: ${this.target.crashed.detail} (see target-healthy)`);
+      const h = this.identities.headersOf(who);
+      const send = this.sessions.overStdio ? { meta: h } : { headers: h };
+      const label = this.identities.labelOf(who);
+      const here = await this.calls.call("namespaces_list", { ...send, args: {}, label, control: true });
       served(this, here.answer, "the next call in the same session");
-      if (this.stdio) return;
-      let fresh: Awaited<ReturnType<ConformanceWorld["connect"]>>;
+      if (this.sessions.overStdio) return;
+      let fresh: Awaited<ReturnType<ConformanceWorld["sessions"]["connect"]>>;
       try {
-        fresh = await this.connect();
+        fresh = await this.sessions.connect();
       } catch (e) {
         fail(`a new session could not be opened: ${errorAnswer(e, 0).text.slice(0, 200)}`);
       }
-      const there = await this.call("namespaces_list", {
+      const there = await this.calls.call("namespaces_list", {
         ...send,
         args: {},
         label,
@@ -124,7 +125,7 @@ Then("the target still serves {word}", async function (this: ConformanceWorld, w
 });
 
 function served(world: ConformanceWorld, a: ReturnType<typeof errorAnswer>, where: string) {
-  if (world.crashed) fail(`${world.crashed.detail} after the bad input`);
+  if (world.target.crashed) fail(`${world.target.crashed.detail} after the bad input`);
   if (a.kind === "result") return;
   if (a.kind === "no-answer" || a.kind === "http-error")
     fail(
@@ -141,18 +142,18 @@ function served(world: ConformanceWorld, a: ReturnType<typeof errorAnswer>, wher
 Then(
   "the audit log of cluster {word} shows {word} making a successful request",
   async function (this: ConformanceWorld, c: string, who: string) {
-    const last = this.last;
+    const last = this.calls.last;
     await this.checks.judge(
       `audit-${who}-served-on-${c}`,
       this.checks.subject(),
       `cluster ${c}'s audit log shows ${who} making a successful request`,
       async () => {
-        const user = this.identity(who).user;
-        if (!this.cluster(c).can("auditLog")) return proveByPrivateObject(this, c, who);
-        const events = await this.auditSettled(c, user);
+        const user = this.identities.get(who).user;
+        if (!this.clusters.get(c).can("auditLog")) return proveByPrivateObject(this, c, who);
+        const events = await this.audit.settled(c, user);
         if (events.some(ok)) return;
         // A call of `who` that failed: the scenario's finding, or an identity that fails everywhere?
-        const mine = this.lastBy.get(who);
+        const mine = this.calls.lastBy.get(who);
         if (mine && mine.answer.kind !== "result") await untestableIfPrecondition(this, who, mine.answer);
         fail(`no successful request by ${who} in cluster ${c}'s audit log${describe(events)}`);
       },
@@ -169,13 +170,13 @@ Then(
       this.checks.subject(),
       `cluster ${c} saw no request from ${who}`,
       async () => {
-        const events = await this.auditSettled(c, this.identity(who).user);
+        const events = await this.audit.settled(c, this.identities.get(who).user);
         expect(
           events.length === 0,
           `cluster ${c} saw ${events.length} request(s) from ${who}${describe(events)}`,
         );
       },
-      this.last ? { call: this.last.call } : {},
+      this.calls.last ? { call: this.calls.last.call } : {},
     );
   },
 );
@@ -188,13 +189,13 @@ Then(
       this.checks.subject(),
       `cluster ${c} served no request of ${who}`,
       async () => {
-        const events = (await this.auditSettled(c, this.identity(who).user)).filter(ok);
+        const events = (await this.audit.settled(c, this.identities.get(who).user)).filter(ok);
         expect(
           events.length === 0,
           `cluster ${c} served ${events.length} request(s) of ${who}${describe(events)}`,
         );
       },
-      this.last ? { call: this.last.call } : {},
+      this.calls.last ? { call: this.calls.last.call } : {},
     );
   },
 );
@@ -208,11 +209,11 @@ Then(
       `cluster ${c} saw no request with its admin credentials`,
       async () => {
         const { X509Certificate } = await import("node:crypto");
-        const pem = this.cluster(c).info.admin.certPem;
+        const pem = this.clusters.get(c).info.admin.certPem;
         if (!pem) throw new Untestable(`the harness does not hold cluster ${c}'s admin certificate`);
         const cn = /CN=([^,\n]+)/.exec(new X509Certificate(pem).subject)?.[1];
         if (!cn) throw new Error("cannot read the admin certificate's CN");
-        const events = await this.auditSettled(c, cn);
+        const events = await this.audit.settled(c, cn);
         expect(
           events.length === 0,
           `cluster ${c} saw ${events.length} request(s) with its admin credentials`,
@@ -230,17 +231,17 @@ Then(
       this.checks.subject(),
       `cluster ${c} refused ${who} exactly once (no retry with other credentials)`,
       async () => {
-        const events = await this.auditSettled(c, this.identity(who).user);
+        const events = await this.audit.settled(c, this.identities.get(who).user);
         const denied = events.filter((e) => e.responseStatus?.code === 403);
-        const mine = this.lastBy.get(who);
+        const mine = this.calls.lastBy.get(who);
         if (denied.length === 0 && mine && mine.answer.code !== ERROR_CODE.forbidden)
           await untestableIfPrecondition(this, who, mine.answer);
         expect(denied.length === 1, `expected exactly one 403 for ${who}, saw ${denied.length} (retries?)`);
-        const all = await this.auditSettled(c);
+        const all = await this.audit.settled(c);
         const others = all.filter((e) => e.requestURI.includes("forbidden-plans") && ok(e));
         expect(others.length === 0, "the forbidden ConfigMap was read with other credentials");
       },
-      this.last ? { call: this.last.call } : {},
+      this.calls.last ? { call: this.calls.last.call } : {},
     );
   },
 );
@@ -253,18 +254,18 @@ Then(
  * is given to that cluster; it cannot prove what an earlier call did.
  */
 async function proveByPrivateObject(world: ConformanceWorld, c: string, who: string): Promise<void> {
-  const mine = world.lastBy.get(who);
+  const mine = world.calls.lastBy.get(who);
   if (mine && mine.answer.kind !== "result") {
     await untestableIfPrecondition(world, who, mine.answer);
     fail(`${who}'s call failed: ${world.secrets.scrub(mine.answer.text.slice(0, 160))}`);
   }
-  const p = world.cluster(c).privateConfigMap(world.identity(who));
+  const p = world.clusters.get(c).privateConfigMap(world.identities.get(who));
   const args = { apiVersion: "v1", kind: "ConfigMap", namespace: p.namespace, name: p.name };
   const read = (as: string) =>
-    world.call("resources_get", {
-      headers: world.headersOf(as),
+    world.calls.call("resources_get", {
+      headers: world.identities.headersOf(as),
       args,
-      label: world.labelOf(as, [`reads ${who}'s private ConfigMap`]),
+      label: world.identities.labelOf(as, [`reads ${who}'s private ConfigMap`]),
       control: true,
     });
   const own = await read(who);
@@ -273,9 +274,9 @@ async function proveByPrivateObject(world: ConformanceWorld, c: string, who: str
     `${who} cannot read its own private object through the provider: ${own.answer.text.slice(0, 160)}`,
   );
   expect(own.answer.text.includes(p.nonce), `reading ${who}'s private object did not return its nonce`);
-  const other = [...world.identities].find(
-    ([n, e]) => n !== who && e.cluster === c && e.identity.privateConfigMap,
-  )?.[0];
+  const other = world.identities
+    .entries()
+    .find(([n, e]) => n !== who && e.cluster === c && e.identity.privateConfigMap)?.[0];
   if (other) {
     const theirs = await read(other);
     expect(

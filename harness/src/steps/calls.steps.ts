@@ -12,7 +12,7 @@ import { largeBundle, resolveValue } from "./values.js";
 
 /** Identity headers as this scenario sends them: in `_meta` over stdio, else as HTTP headers. */
 function asCall(world: ConformanceWorld, headers: Headers) {
-  return world.stdio ? { meta: headers } : { headers };
+  return world.sessions.overStdio ? { meta: headers } : { headers };
 }
 
 export async function callAs(
@@ -23,17 +23,21 @@ export async function callAs(
   changes: string[] = [],
   args?: Record<string, unknown>,
 ) {
-  return world.call(tool, { ...asCall(world, headers), args, label: world.labelOf(who, changes) });
+  return world.calls.call(tool, {
+    ...asCall(world, headers),
+    args,
+    label: world.identities.labelOf(who, changes),
+  });
 }
 
 When("{word} calls {string}", async function (this: ConformanceWorld, who: string, tool: string) {
-  await callAs(this, who, tool, this.headersOf(who));
+  await callAs(this, who, tool, this.identities.headersOf(who));
 });
 
 When(
   "{word} calls {string} without the header {string}",
   async function (this: ConformanceWorld, who: string, tool: string, header: string) {
-    const h = this.headersOf(who);
+    const h = this.identities.headersOf(who);
     delete h[header];
     await callAs(this, who, tool, h, [`without ${header}`]);
   },
@@ -42,7 +46,7 @@ When(
 When(
   "{word} calls {string} with the header {string} set to {string}",
   async function (this: ConformanceWorld, who: string, tool: string, header: string, value: string) {
-    const h = this.headersOf(who);
+    const h = this.identities.headersOf(who);
     h[header] = await resolveValue(this, value);
     await callAs(this, who, tool, h, [`${header} = ${value === "" ? '""' : value}`]);
   },
@@ -51,7 +55,7 @@ When(
 When(
   "{word} calls {string} with these header changes:",
   async function (this: ConformanceWorld, who: string, tool: string, table: DataTable) {
-    const h = this.headersOf(who);
+    const h = this.identities.headersOf(who);
     const changes: string[] = [];
     for (const [name, value] of table.raw()) {
       if (!name) continue;
@@ -68,13 +72,13 @@ When(
 );
 
 When("{string} is called without cluster headers", async function (this: ConformanceWorld, tool: string) {
-  await this.call(tool, { label: { source: "none" } });
+  await this.calls.call(tool, { label: { source: "none" } });
 });
 
 When(
   "{word} reads the ConfigMap {string} in namespace {string}",
   async function (this: ConformanceWorld, who: string, name: string, ns: string) {
-    await callAs(this, who, "resources_get", this.headersOf(who), [], {
+    await callAs(this, who, "resources_get", this.identities.headersOf(who), [], {
       apiVersion: "v1",
       kind: "ConfigMap",
       namespace: await resolveValue(this, ns),
@@ -84,17 +88,17 @@ When(
 );
 
 When("{word} reads the cluster identity", async function (this: ConformanceWorld, who: string) {
-  await callAs(this, who, "resources_get", this.headersOf(who));
+  await callAs(this, who, "resources_get", this.identities.headersOf(who));
 });
 
 When(
   "{word} calls {string} with a CA bundle of about {int} KiB",
   async function (this: ConformanceWorld, who: string, tool: string, kib: number) {
-    const h = this.headersOf(who);
-    h[HEADER.certificateAuthorityData] = await largeBundle(this, this.identityCluster(who), kib);
-    await this.call(tool, {
+    const h = this.identities.headersOf(who);
+    h[HEADER.certificateAuthorityData] = await largeBundle(this, this.identities.clusterOf(who), kib);
+    await this.calls.call(tool, {
       headers: h,
-      label: this.labelOf(who, [`a CA bundle of ${kib} KiB, own CA last`]),
+      label: this.identities.labelOf(who, [`a CA bundle of ${kib} KiB, own CA last`]),
     });
   },
 );
@@ -104,20 +108,23 @@ When(
 When(
   "{word} calls {string} with its credentials only in _meta",
   async function (this: ConformanceWorld, who: string, tool: string) {
-    await this.call(tool, { meta: this.headersOf(who), label: this.labelOf(who, [], "meta") });
+    await this.calls.call(tool, {
+      meta: this.identities.headersOf(who),
+      label: this.identities.labelOf(who, [], "meta"),
+    });
   },
 );
 
 function metaOver(world: ConformanceWorld, who: string, other: string, changes: string[] = []): TupleLabel {
-  return { ...world.labelOf(who, changes, "both"), headersIdentity: other };
+  return { ...world.identities.labelOf(who, changes, "both"), headersIdentity: other };
 }
 
 When(
   "{word} calls {string} with its credentials in _meta and the headers of {word}",
   async function (this: ConformanceWorld, who: string, tool: string, other: string) {
-    await this.call(tool, {
-      meta: this.headersOf(who),
-      headers: this.headersOf(other),
+    await this.calls.call(tool, {
+      meta: this.identities.headersOf(who),
+      headers: this.identities.headersOf(other),
       label: metaOver(this, who, other),
     });
   },
@@ -126,9 +133,9 @@ When(
 When(
   "{word} reads the cluster identity with its credentials in _meta and the headers of {word}",
   async function (this: ConformanceWorld, who: string, other: string) {
-    await this.call("resources_get", {
-      meta: this.headersOf(who),
-      headers: this.headersOf(other),
+    await this.calls.call("resources_get", {
+      meta: this.identities.headersOf(who),
+      headers: this.identities.headersOf(other),
       label: metaOver(this, who, other),
     });
   },
@@ -137,11 +144,11 @@ When(
 When(
   "{word} calls {string} with _meta lacking {string} while the headers of {word} are sent",
   async function (this: ConformanceWorld, who: string, tool: string, key: string, other: string) {
-    const meta = this.headersOf(who);
+    const meta = this.identities.headersOf(who);
     delete meta[key];
-    await this.call(tool, {
+    await this.calls.call(tool, {
       meta,
-      headers: this.headersOf(other),
+      headers: this.identities.headersOf(other),
       label: metaOver(this, who, other, [`without ${key}`]),
     });
   },
@@ -150,11 +157,11 @@ When(
 When(
   "{word} calls {string} with the _meta key {string} set to the JSON value {string}",
   async function (this: ConformanceWorld, who: string, tool: string, key: string, json: string) {
-    const meta: Record<string, unknown> = this.headersOf(who);
+    const meta: Record<string, unknown> = this.identities.headersOf(who);
     meta[key] = JSON.parse(json);
-    await this.call(tool, {
+    await this.calls.call(tool, {
       meta,
-      headers: this.headersOf(who),
+      headers: this.identities.headersOf(who),
       label: metaOver(this, who, who, [`${key} = JSON ${json}`]),
     });
   },
@@ -170,11 +177,11 @@ When(
     twin: string,
     value: string,
   ) {
-    const meta: Record<string, unknown> = this.headersOf(who);
+    const meta: Record<string, unknown> = this.identities.headersOf(who);
     meta[twin] = await resolveValue(this, value);
-    await this.call(tool, {
+    await this.calls.call(tool, {
       meta,
-      headers: this.headersOf(who),
+      headers: this.identities.headersOf(who),
       label: metaOver(this, who, who, [`${key} also as ${twin} = ${value}`]),
     });
   },
@@ -185,44 +192,51 @@ When(
 When(
   "{word} calls {string} with the header {string} sent twice",
   async function (this: ConformanceWorld, who: string, tool: string, header: string) {
-    const h = this.headersOf(who);
+    const h = this.identities.headersOf(who);
     const pairs: [string, string][] = Object.entries(h);
     const v = h[header];
     if (v === undefined) throw new Error(`${who} has no ${header}`);
     pairs.push([header, v]);
-    await this.rawCall(tool, pairs, this.labelOf(who, [`${header} sent twice`]));
+    await this.calls.raw(tool, pairs, this.identities.labelOf(who, [`${header} sent twice`]));
   },
 );
 
 When(
   "{word} calls {string} with the header {string} sent twice, the second time as {string}",
   async function (this: ConformanceWorld, who: string, tool: string, header: string, second: string) {
-    const pairs: [string, string][] = Object.entries(this.headersOf(who));
+    const pairs: [string, string][] = Object.entries(this.identities.headersOf(who));
     pairs.push([header, await resolveValue(this, second)]);
-    await this.rawCall(tool, pairs, this.labelOf(who, [`${header} sent again as ${second}`]));
+    await this.calls.raw(tool, pairs, this.identities.labelOf(who, [`${header} sent again as ${second}`]));
   },
 );
 
 When(
   "{word} calls {string} with the header {string} comma-joined with {string}",
   async function (this: ConformanceWorld, who: string, tool: string, header: string, extra: string) {
-    const h = this.headersOf(who);
+    const h = this.identities.headersOf(who);
     h[header] = `${h[header] ?? ""}, ${await resolveValue(this, extra)}`;
-    await this.rawCall(tool, Object.entries(h), this.labelOf(who, [`${header} comma-joined with ${extra}`]));
+    await this.calls.raw(
+      tool,
+      Object.entries(h),
+      this.identities.labelOf(who, [`${header} comma-joined with ${extra}`]),
+    );
   },
 );
 
 When(
   "{word} calls {string} with {int} KiB of request headers",
   async function (this: ConformanceWorld, who: string, tool: string, kib: number) {
-    const h = this.headersOf(who);
-    h[HEADER.certificateAuthorityData] = await largeBundle(this, this.identityCluster(who), kib);
-    await this.rawCall(tool, Object.entries(h), this.labelOf(who, [`${kib} KiB of headers`]));
+    const h = this.identities.headersOf(who);
+    h[HEADER.certificateAuthorityData] = await largeBundle(this, this.identities.clusterOf(who), kib);
+    await this.calls.raw(tool, Object.entries(h), this.identities.labelOf(who, [`${kib} KiB of headers`]));
   },
 );
 
 Given("{word}'s headers were sent with initialize", async function (this: ConformanceWorld, who: string) {
-  this.session = await this.connect(this.headersOf(who), this.labelOf(who));
+  this.sessions.current = await this.sessions.connect(
+    this.identities.headersOf(who),
+    this.identities.labelOf(who),
+  );
 });
 
 Then("the oversize request was refused cleanly", async function (this: ConformanceWorld) {
@@ -236,8 +250,8 @@ Then("the oversize request was refused cleanly", async function (this: Conforman
 When(
   "{word} calls {string} with arguments for a pod that does not exist",
   async function (this: ConformanceWorld, who: string, tool: string) {
-    await callAs(this, who, tool, this.headersOf(who), [], {
-      namespace: this.args("pods_get", this.identityCluster(who)).namespace,
+    await callAs(this, who, tool, this.identities.headersOf(who), [], {
+      namespace: this.tools.args("pods_get", this.identities.clusterOf(who)).namespace,
       name: "no-such-pod-4f1c",
     });
   },
@@ -247,10 +261,10 @@ When(
   "{word} calls the tool {string} with the arguments {string}",
   async function (this: ConformanceWorld, who: string, tool: string, json: string) {
     // Deliberately bypasses the profile's tool-name mapping and argument defaults.
-    await this.call(tool, {
-      ...asCall(this, this.headersOf(who)),
+    await this.calls.call(tool, {
+      ...asCall(this, this.identities.headersOf(who)),
       args: JSON.parse(json) as Record<string, unknown>,
-      label: this.labelOf(who, [`tool ${tool} with ${json}`]),
+      label: this.identities.labelOf(who, [`tool ${tool} with ${json}`]),
       rawToolName: true,
     });
   },
@@ -315,21 +329,25 @@ Then(
       control: async () => {
         const who = last.label.identity;
         if (!who || !last.sent?.headers) return undefined;
-        const cluster = this.identityCluster(who);
+        const cluster = this.identities.clusterOf(who);
         const fresh = `${who}-fresh`;
-        const id = this.registerIdentity(fresh, cluster, await this.cluster(cluster).mintTokenIdentity());
+        const id = this.identities.register(
+          fresh,
+          cluster,
+          await this.clusters.get(cluster).mintTokenIdentity(),
+        );
         const h = { ...last.sent.headers };
         for (const k of CREDENTIAL_HEADERS) delete h[k];
         // a fresh identity at a fresh address: no client or connection of the provider can apply
         Object.assign(h, {
           [HEADER.authorization]: id.headers[HEADER.authorization] ?? "",
-          [HEADER.server]: await this.freshAddress(cluster),
+          [HEADER.server]: await this.net.fresh(cluster),
         });
-        const c = await this.call(last.sent.spec, {
+        const c = await this.calls.call(last.sent.spec, {
           headers: h,
           args: last.sent.args,
           label: { ...last.label, identity: fresh },
-          session: await this.connect(),
+          session: await this.sessions.connect(),
           control: true,
         });
         return c.answer.kind === "result"
@@ -353,7 +371,7 @@ Then(
         if (!last.sent?.headers) return undefined;
         const h = { ...last.sent.headers };
         delete h[header];
-        const c = await this.call(last.sent.spec, {
+        const c = await this.calls.call(last.sent.spec, {
           headers: h,
           args: last.sent.args,
           label: {

@@ -14,18 +14,15 @@ import {
 import { PreconditionFailed, Untestable } from "../checks/recorder.js";
 import { SKIP_REASON_PREFIX } from "../report/messages.js";
 import { type ConformanceWorld, SkipScenario } from "../world/world.js";
+import { PARAMETER_TYPES } from "./parameter-types.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: step arguments are typed by the patterns
 type StepFn = (this: ConformanceWorld, ...args: any[]) => Promise<unknown> | unknown;
 
 export const STEP_REQUIREMENTS = /\s\[(AH-[A-Z]+-\d+(?:,\s*AH-[A-Z]+-\d+)*)\]$/;
 
-defineParameterType({
-  name: "requirements",
-  regexp: /\[AH-[A-Z]+-\d+(?:,\s*AH-[A-Z]+-\d+)*\]/,
-  transformer: (s: string) => s,
-  useForSnippets: false,
-});
+for (const { name, regexp } of PARAMETER_TYPES)
+  defineParameterType({ name, regexp, transformer: (s: string) => s, useForSnippets: false });
 
 function wrap(fn: StepFn, dropAt?: number): StepFn {
   const wrapped = async function (this: ConformanceWorld, ...args: unknown[]) {

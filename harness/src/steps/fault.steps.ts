@@ -6,6 +6,7 @@ import { ERROR_CODE, HEADER, VALIDATION_CODES } from "../../../reference-server/
 import { type Answer, leanAnswer } from "../checks/answer.js";
 import { untestableIfPrecondition } from "../checks/preconditions.js";
 import { expect, fail, Untestable } from "../checks/recorder.js";
+import { judgeNotDelayed } from "../checks/timing.js";
 import { attach, startRestartableCluster } from "../clusters/index.js";
 import { HealthyLoad } from "../fault/healthy.js";
 import { type FaultCall, type FaultState, newFaultState } from "../fault/state.js";
@@ -15,22 +16,24 @@ import { describeStats, fmtMs, runPool, summarize } from "../load/stats.js";
 import { b64, makeServerCert } from "../oracles/pki.js";
 import type { ConformanceWorld } from "../world/world.js";
 import { Given, Then, When } from "./dsl.js";
+import { FAULT } from "./state.js";
 
 const codeOf = (r: LeanResult) => (r.isError ? (/^\s*\[([a-z-]+)\]/.exec(r.text)?.[1] ?? r.kind) : "ok");
 
 function fault(world: ConformanceWorld): FaultState {
-  world.fault ??= newFaultState();
-  return world.fault;
+  return world.features.of(FAULT, newFaultState);
 }
 
 function timeoutMs(world: ConformanceWorld): number {
-  return world.timeoutMs ?? world.profile.defaultRequestTimeoutMs;
+  return world.target.requestTimeoutMs ?? world.profile.defaultRequestTimeoutMs;
 }
 
 async function session(world: ConformanceWorld): Promise<LeanMcp> {
   const f = fault(world);
   if (!f.session) {
-    const s = await LeanMcp.open(await world.targetUrl(), 32, false, world.initHeaders());
+    const s = await world.sessions.openWith(async (h) =>
+      LeanMcp.open(await world.target.url(), 32, false, h),
+    );
     world.cleanups.push(() => s.close());
     f.session = s;
   }
@@ -55,7 +58,7 @@ async function timedCall(
   let call: FaultCall;
   try {
     const r = await Promise.race([
-      s.call(world.tool("pods_list_in_namespace"), world.args("pods_list_in_namespace"), headers),
+      s.call(world.tools.name("pods_list_in_namespace"), world.tools.args("pods_list_in_namespace"), headers),
       new Promise<never>((_, rej) =>
         setTimeout(() => rej(new Error("no answer (harness gave up)")), timeoutMs(world) + 5_000).unref(),
       ),
@@ -78,7 +81,7 @@ Given(
       await slowUpstream(pem, b64(ca.certPem)),
       await midTlsUpstream(),
     ];
-    for (const u of ups) this.listeners.push(u);
+    for (const u of ups) this.net.track(u);
     fault(this).upstreams = ups;
   },
 );
@@ -89,7 +92,7 @@ Given(
     const r = await startRestartableCluster(`cluster-${name.toLowerCase()}`);
     this.cleanups.push(() => r.stop());
     fault(this).restartable.set(name, r);
-    this.registerIdentity(who, name, await attach(r.info).mintTokenIdentity());
+    this.identities.register(who, name, await attach(r.info).mintTokenIdentity());
   },
 );
 
@@ -97,11 +100,11 @@ When(
   "the healthy tenants {word} and {word} make {int} calls at concurrency {int} as a baseline",
   async function (this: ConformanceWorld, a: string, b: string, n: number, concurrency: number) {
     const s = await session(this);
-    const tool = this.tool("pods_list_in_namespace");
-    const args = this.args("pods_list_in_namespace");
+    const tool = this.tools.name("pods_list_in_namespace");
+    const args = this.tools.args("pods_list_in_namespace");
     const load = new HealthyLoad(
       s,
-      [{ headers: this.headersOf(a) }, { headers: this.headersOf(b) }],
+      [{ headers: this.identities.headersOf(a) }, { headers: this.identities.headersOf(b) }],
       concurrency,
       (ses, t) => ses.call(tool, args, t.headers),
     );
@@ -136,6 +139,8 @@ When(
       wallMs,
     );
     f.baseline = stats;
+    f.control.push(...base.map((x) => x.ms));
+    f.baselineCalls = n;
     this.attach(describeStats("healthy baseline", stats), "text/plain");
   },
 );
@@ -162,7 +167,7 @@ When(
     };
     const caller = fault(this).caller;
     if (!caller) throw new Error("no faulty caller (Given … makes the faulty calls)");
-    const base = this.headersOf(caller);
+    const base = this.identities.headersOf(caller);
     // waves of `atOnce` calls per upstream: a longer fault window gives the healthy p99 more samples
     await Promise.all(
       ups.map((u) =>
@@ -182,8 +187,15 @@ When(
     );
     fault(this).windows.push([from, performance.now()]);
     await load.stop();
+    await afterFaultControl(this, load);
   },
 );
+
+/** As many healthy calls as the baseline, right after the faults: the same machine, now. */
+async function afterFaultControl(world: ConformanceWorld, load: HealthyLoad): Promise<void> {
+  const f = fault(world);
+  f.control.push(...(await load.fixed(f.baselineCalls)).map((x) => x.ms));
+}
 
 Given("{word} makes the faulty calls", function (this: ConformanceWorld, who: string) {
   fault(this).caller = who;
@@ -194,7 +206,7 @@ When(
   async function (this: ConformanceWorld, name: string, who: string) {
     const r = fault(this).restartable.get(name);
     if (!r) throw new Error(`no restartable cluster ${name}`);
-    const h = this.headersOf(who);
+    const h = this.identities.headersOf(who);
     const load = healthy(this);
     const phase = async (label: string, expected: string[], n: number) =>
       Promise.all(Array.from({ length: n }, () => timedCall(this, h, label, expected)));
@@ -217,6 +229,7 @@ When(
     await phase("R killed", [ERROR_CODE.unreachable], 4);
     fault(this).windows.push([from, performance.now()]);
     await load.stop();
+    await afterFaultControl(this, load);
     // restart (CPU-heavy on a small machine: not counted as a fault window for healthy tenants)
     const t0 = performance.now();
     await r.restart();
@@ -250,12 +263,12 @@ Then(
       .join("; ");
     this.attach(`faulty calls (timeout ${timeoutMs(this)} ms): ${summary}`, "text/plain");
     process.stderr.write(`\n[fault] ${summary}\n`);
-    this.recordBatch(
+    this.timeline.addBatch(
       `faulty calls (timeout ${timeoutMs(this)} ms)`,
       calls,
       (c) => `${c.label}: ${c.outcome}`,
       {
-        at: this.elapsed(),
+        at: this.ctx.elapsed(),
         durationMs: 0,
       },
     );
@@ -322,8 +335,17 @@ Then(
       during.map((s) => s.ms),
       0,
     );
-    const limit = Math.max(2 * base.p99, base.p99 + floor);
-    const line = `healthy p99: baseline ${fmtMs(base.p99)} ms (p50 ${fmtMs(base.p50)}), during faults ${fmtMs(stats.p99)} ms (p50 ${fmtMs(stats.p50)}, ${stats.n} calls); limit max(2×, +${floor} ms) = ${fmtMs(limit)} ms`;
+    const verdict = judgeNotDelayed(
+      "healthy tenants during the faults",
+      during.map((s) => s.ms),
+      f.control,
+      {
+        quantile: 0.99,
+        factor: 2,
+        floorMs: floor,
+      },
+    );
+    const line = `healthy p99: baseline ${fmtMs(base.p99)} ms (p50 ${fmtMs(base.p50)}), during faults ${fmtMs(stats.p99)} ms (p50 ${fmtMs(stats.p50)}, ${stats.n} calls); ${verdict.message}`;
     this.attach(line, "text/plain");
     process.stderr.write(`[fault] ${line}\n`);
     await this.checks.judge(
@@ -337,7 +359,7 @@ Then(
           failed.length === 0,
           `${failed.length} healthy call(s) failed during the faults: ${this.secrets.scrub(failed[0]?.text ?? "")}`,
         );
-        expect(stats.p99 <= limit, line);
+        expect(verdict.outcome === "pass", line);
       },
     );
   },
@@ -349,13 +371,13 @@ Then("the target is still running and serves {word}", async function (this: Conf
     ["AH-HDR-10"],
     `the target survived the faults and serves ${who}`,
     async () => {
-      const trouble = await this.checkTarget(false);
+      const trouble = await this.target.check(false);
       if (trouble) fail(`${trouble.detail}`);
       const s = await session(this);
       const r = await s.call(
-        this.tool("pods_list_in_namespace"),
-        this.args("pods_list_in_namespace"),
-        this.headersOf(who),
+        this.tools.name("pods_list_in_namespace"),
+        this.tools.args("pods_list_in_namespace"),
+        this.identities.headersOf(who),
       );
       const a = leanAnswer(r);
       if (a.kind === "result") return;

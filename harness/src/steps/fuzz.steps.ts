@@ -22,6 +22,7 @@ import { type RawResponse, RawSession, rawOutcome, rawPost } from "../mcp/raw.js
 import { b64 } from "../oracles/pki.js";
 import type { ConformanceWorld } from "../world/world.js";
 import { Then, When } from "./dsl.js";
+import { FUZZ } from "./state.js";
 
 const CODES = new Set<string>(Object.values(ERROR_CODE));
 const STACK = /\bat [^\s()]+ \([^)]*:\d+:\d+\)|\n\s+at .+:\d+:\d+/;
@@ -87,14 +88,19 @@ function judge(c: FuzzCase, r: RawResponse | Error, id: number, secrets: string[
 When(
   "{int} random cluster tuples are sent by {word} as headers and _meta to the target",
   async function (this: ConformanceWorld, n: number, who: string) {
-    const own = this.headersOf(who);
-    const a = this.cluster(this.identityCluster(who));
-    const other = [...this.clusters().values()].find((c) => c !== a);
+    const own = this.identities.headersOf(who);
+    const a = this.clusters.get(this.identities.clusterOf(who));
+    const other = [...this.clusters.all().values()].find((c) => c !== a);
     const token = bearerToken(own[HEADER.authorization]);
-    const carol = [...this.identities.values()].find((e) => e.identity.kind === "cert")?.identity.headers;
+    const carol = this.identities
+      .entries()
+      .map(([, e]) => e)
+      .find((e) => e.identity.kind === "cert")?.identity.headers;
     if (!carol) throw new Error("the fuzz scenario needs a client-certificate identity");
-    const otherCert = [...this.identities.values()].filter((e) => e.identity.kind === "cert")[1]?.identity
-      .headers;
+    const otherCert = this.identities
+      .entries()
+      .map(([, e]) => e)
+      .filter((e) => e.identity.kind === "cert")[1]?.identity.headers;
     const m: FuzzMaterial = {
       servers: [
         a.server,
@@ -111,8 +117,8 @@ When(
     };
     const seed = seedFrom("AHC_FUZZ_SEED");
     const cases = fc.sample(fuzzCase(m), { seed, numRuns: n }).map(guardLoopback);
-    const session = await RawSession.open(await this.targetUrl(), this.initHeaders());
-    const tool = this.tool("namespaces_list");
+    const session = await this.sessions.openWith(async (h) => RawSession.open(await this.target.url(), h));
+    const tool = this.tools.name("namespaces_list");
     const results: FuzzResult[] = [];
     let id = 1_000_000;
     const t0 = performance.now();
@@ -137,8 +143,8 @@ When(
     const line = `fuzz: ${results.length} case(s) in ${((performance.now() - t0) / 1000).toFixed(1)} s, seed ${seed} (replay: AHC_FUZZ_SEED=${seed})`;
     this.attach(line, "text/plain");
     process.stderr.write(`\n[fuzz] ${line}\n`);
-    this.fuzz = { results, seed, n };
-    this.recordBatch(
+    this.features.set(FUZZ, { results, seed, n });
+    this.timeline.addBatch(
       `${n} hostile tuples (seed ${seed})`,
       results,
       (r) => (r.problem ? `${r.problem.requirement}: ${r.problem.kind}` : "answered"),
@@ -150,12 +156,12 @@ When(
 Then(
   "every answer was an MCP result with a documented code or an HTTP 4xx, and none echoed a secret",
   async function (this: ConformanceWorld) {
-    const state = this.fuzz;
+    const state = this.features.get(FUZZ);
     if (!state) throw new Error("no fuzz run");
     const { results, seed, n } = state;
     const replay = `seed ${seed}; replay with AHC_FUZZ_SEED=${seed}`;
     // Liveness first: a target that died makes every later case "no answer", one finding, not hundreds.
-    const trouble = await this.checkTarget(results.some((r) => r.problem?.kind === "no HTTP answer"));
+    const trouble = await this.target.check(results.some((r) => r.problem?.kind === "no HTTP answer"));
     const first = results
       .filter((r) => r.problem?.kind === "no HTTP answer")
       .sort((x, y) => x.index - y.index)[0];
@@ -207,13 +213,14 @@ Then(
       ["AH-HDR-10"],
       `after the fuzz run the target serves ${who}`,
       async () => {
-        if (this.crashed) throw new Untestable(`not judged: ${this.crashed.detail} (see survives-fuzzing)`);
-        const s = await this.connect();
-        const r = await this.call("namespaces_list", {
+        if (this.target.crashed)
+          throw new Untestable(`not judged: ${this.target.crashed.detail} (see survives-fuzzing)`);
+        const s = await this.sessions.connect();
+        const r = await this.calls.call("namespaces_list", {
           session: s,
-          headers: this.headersOf(who),
+          headers: this.identities.headersOf(who),
           args: {},
-          label: this.labelOf(who),
+          label: this.identities.labelOf(who),
           control: true,
         });
         const a = r.answer;

@@ -10,7 +10,8 @@ import { Untestable } from "../checks/recorder.js";
 import { unclaimed } from "../profile/schema.js";
 import { CHECKS_FAILED_PREFIX, SKIP_REASON_PREFIX, scenarioId } from "../report/messages.js";
 import { SCENARIO_RECORD_MEDIA_TYPE } from "../report/model.js";
-import { ConformanceWorld, stopSharedTarget } from "../world/world.js";
+import { stopWorker } from "../world/worker.js";
+import { ConformanceWorld } from "../world/world.js";
 import { STEP_REQUIREMENTS } from "./dsl.js";
 
 setWorldConstructor(ConformanceWorld);
@@ -18,7 +19,7 @@ setDefaultTimeout(90_000);
 
 Before(async function (this: ConformanceWorld, { pickle }) {
   const tags = pickle.tags.map((t) => t.name);
-  this.begin({ id: scenarioId(pickle.uri, pickle.name), name: pickle.name, tags });
+  this.ctx.begin({ id: scenarioId(pickle.uri, pickle.name), name: pickle.name, tags });
   this.checks.step = -1;
   const missing = unclaimed(tags, this.profile.capabilities);
   if (missing.length > 0) {
@@ -26,16 +27,16 @@ Before(async function (this: ConformanceWorld, { pickle }) {
     return "skipped";
   }
   try {
-    await this.ensureTargetUp();
+    await this.target.ensureUp();
   } catch (e) {
     if (!(e instanceof Untestable)) throw e;
     for (const r of this.checks.unjudged())
       this.checks.record("not-judged", [r], "untestable", "judged by this scenario", e.message);
     return "skipped";
   }
-  await this.markAll();
+  await this.audit.markAll();
   // @load and @fault measure the provider: no forwarder in the path of their calls
-  if (!tags.some((t) => t === "@load" || t === "@fault")) await this.openScenarioAddresses();
+  if (!tags.some((t) => t === "@load" || t === "@fault")) await this.net.open();
   return undefined;
 });
 
@@ -46,20 +47,21 @@ BeforeStep(function (this: ConformanceWorld, { pickleStep }) {
 });
 
 After(async function (this: ConformanceWorld) {
-  if (!this.scenario) return;
+  if (!this.ctx.info) return;
   this.checks.stepRequirements = undefined;
   // a crash between calls is still this scenario's finding
-  if (!this.crashed && this.checks.records.length > 0) await this.checkTarget(false).catch(() => undefined);
-  if (this.crashed)
+  if (!this.target.crashed && this.checks.records.length > 0)
+    await this.target.check(false).catch(() => undefined);
+  if (this.target.crashed)
     for (const r of this.checks.unjudged())
       this.checks.record(
         "not-judged",
         [r],
         "untestable",
         "judged by this scenario",
-        `not judged: ${this.crashed.detail}`,
+        `not judged: ${this.target.crashed.detail}`,
       );
-  await this.attachAuditToTimeline().catch(() => undefined);
+  await this.audit.attachToTimeline(this.identities, this.timeline).catch(() => undefined);
   this.record.checks = this.checks.records;
   this.attach(JSON.stringify(this.record), SCENARIO_RECORD_MEDIA_TYPE);
   await this.dispose();
@@ -74,5 +76,5 @@ After(async function (this: ConformanceWorld) {
 });
 
 AfterAll(async () => {
-  await stopSharedTarget();
+  await stopWorker();
 });

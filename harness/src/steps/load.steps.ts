@@ -9,10 +9,12 @@ import type { LoadCall, LoadState } from "../load/state.js";
 import { describeStats, prng, runPool, seedFrom, summarize } from "../load/stats.js";
 import type { ConformanceWorld } from "../world/world.js";
 import { Given, Then, When } from "./dsl.js";
+import { LOAD } from "./state.js";
 
 function load(world: ConformanceWorld): LoadState {
-  if (!world.load) throw new Error("no load identities (a Given step mints them)");
-  return world.load;
+  const load = world.features.get(LOAD);
+  if (!load) throw new Error("no load identities (a Given step mints them)");
+  return load;
 }
 
 // @load and @fault measure latency: in a parallel run they start only when no other scenario
@@ -33,17 +35,17 @@ Given(
       [a, b].flatMap((cl) => [
         ...Array.from({ length: nt }, async (_, i) => {
           const name = `load-${cl}-token-${i}`;
-          this.registerIdentity(name, cl, await this.cluster(cl).mintTokenIdentity());
+          this.identities.register(name, cl, await this.clusters.get(cl).mintTokenIdentity());
           names.push(name);
         }),
         ...Array.from({ length: nc }, async (_, i) => {
           const name = `load-${cl}-cert-${i}`;
-          this.registerIdentity(name, cl, await this.cluster(cl).mintCertIdentity());
+          this.identities.register(name, cl, await this.clusters.get(cl).mintCertIdentity());
           names.push(name);
         }),
       ]),
     );
-    this.load = { identities: names.sort(), calls: [] };
+    this.features.set(LOAD, { identities: names.sort(), calls: [] });
   },
 );
 
@@ -55,10 +57,10 @@ When(
     const seed = seedFrom("AHC_LOAD_SEED");
     const rnd = prng(seed);
     // A lean JSON-RPC client (undici, keep-alive): the figures are the provider's, not an SDK's.
-    const url = await this.targetUrl();
+    const url = await this.target.url();
     const sessions: LeanMcp[] = [];
     for (let i = 0; i < nSessions; i++) {
-      const s = await LeanMcp.open(url, concurrency, false, this.initHeaders());
+      const s = await this.sessions.openWith((h) => LeanMcp.open(url, concurrency, false, h));
       sessions.push(s);
       this.cleanups.push(() => s.close());
     }
@@ -68,14 +70,16 @@ When(
       const w = who[Math.floor(rnd() * who.length)] as string;
       return {
         who: w,
-        cluster: this.identityCluster(w),
+        cluster: this.identities.clusterOf(w),
         via: canMeta && rnd() < 0.5 ? "meta" : "headers",
         session: rnd() < 0.5 || nSessions === 1 ? 0 : 1 + Math.floor(rnd() * (nSessions - 1)),
       };
     });
-    const tool = this.tool("resources_get");
-    const argsOf = new Map([...this.clusters().keys()].map((k) => [k, this.args("resources_get", k)]));
-    const at = this.elapsed();
+    const tool = this.tools.name("resources_get");
+    const argsOf = new Map(
+      [...this.clusters.all().keys()].map((k) => [k, this.tools.args("resources_get", k)]),
+    );
+    const at = this.ctx.elapsed();
     const t0 = performance.now();
     await runPool(
       n,
@@ -83,7 +87,7 @@ When(
       async (i) => {
         const c = calls[i] as LoadCall;
         const s = sessions[c.session] as LeanMcp;
-        const h = this.headersOf(c.who);
+        const h = this.identities.headersOf(c.who);
         try {
           const args = argsOf.get(c.cluster) ?? {};
           c.outcome = c.via === "meta" ? await s.call(tool, args, {}, h) : await s.call(tool, args, h);
@@ -103,13 +107,13 @@ When(
     this.attach(line, "text/plain");
     process.stderr.write(`\n[load] ${line}\n`);
     state.calls = calls;
-    this.recordBatch(
+    this.timeline.addBatch(
       `${n} identity reads at concurrency ${concurrency} by ${who.length} identities on ${nSessions} sessions (seed ${seed})`,
       calls,
       (c) => classify(this, c),
       { at, durationMs: wall },
     );
-    await this.checkTarget(calls.some((c) => c.error !== undefined));
+    await this.target.check(calls.some((c) => c.error !== undefined));
   },
 );
 
@@ -118,7 +122,7 @@ function classify(world: ConformanceWorld, c: LoadCall): string {
   if (c.error || !c.outcome) return "no answer";
   const a = leanAnswer(c.outcome);
   if (a.kind !== "result") return a.code ? `[${a.code}]` : a.kind;
-  const found = [...world.clusters()].filter(
+  const found = [...world.clusters.all()].filter(
     ([, cl]) => cl.info.identityUid && a.text.includes(cl.info.identityUid),
   );
   if (found.length === 1 && found[0]?.[0] === c.cluster) return "own cluster";
@@ -172,13 +176,13 @@ Then(
       this.checks.subject(),
       "each identity's reads are logged on its own cluster, exactly, and nowhere else",
       async () => {
-        const clusterNames = [...new Set(who.map((w) => this.identityCluster(w)))];
-        const events = new Map<string, Awaited<ReturnType<ConformanceWorld["auditSettled"]>>>();
-        for (const name of clusterNames) events.set(name, await this.auditSettled(name));
+        const clusterNames = [...new Set(who.map((w) => this.identities.clusterOf(w)))];
+        const events = new Map<string, Awaited<ReturnType<ConformanceWorld["audit"]["settled"]>>>();
+        for (const name of clusterNames) events.set(name, await this.audit.settled(name));
         const problems: string[] = [];
         for (const w of who) {
-          const user = this.identity(w).user;
-          const own = this.identityCluster(w);
+          const user = this.identities.get(w).user;
+          const own = this.identities.clusterOf(w);
           const expectGets = calls.filter((c) => c.who === w && c.outcome && !c.outcome.isError).length;
           for (const name of clusterNames) {
             const ev = (events.get(name) ?? []).filter((e) => e.user.username === user);

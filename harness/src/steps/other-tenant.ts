@@ -2,6 +2,7 @@
 // shape of every AH-NET-5 scenario (a hung server, a huge answer, a huge value).
 import type { McpSession } from "../mcp/client.js";
 import type { ConformanceWorld, LastCall } from "../world/world.js";
+import { SLOW } from "./state.js";
 
 /**
  * Starts `slowCall`, lets it get under way, makes `n` calls of `other` on
@@ -14,8 +15,18 @@ export async function whileOtherTenantCalls(
   slowCall: () => Promise<LastCall>,
   other: { who: string; tool: string; n: number; session: McpSession; headStartMs: number },
 ): Promise<void> {
-  world.slow = { otherMs: [], other: other.who };
-  const state = world.slow;
+  const control: number[] = [];
+  const state = world.features.set(SLOW, { otherMs: [], other: other.who, control });
+  const oneCall = async () => {
+    const o = await world.calls.call(other.tool, {
+      headers: world.identities.headersOf(other.who),
+      label: world.identities.labelOf(other.who),
+      session: other.session,
+    });
+    return o.answer.kind === "result" ? o.answer.durationMs : Number.POSITIVE_INFINITY;
+  };
+  // the control: the same calls without the slow one in flight, before and after it
+  for (let i = 0; i < other.n; i++) control.push(await oneCall());
   const t0 = performance.now();
   const slow = slowCall().then((r) => {
     state.ms = performance.now() - t0;
@@ -23,13 +34,14 @@ export async function whileOtherTenantCalls(
   });
   await new Promise((r) => setTimeout(r, other.headStartMs));
   for (let i = 0; i < other.n; i++) {
-    const o = await world.call(other.tool, {
-      headers: world.headersOf(other.who),
-      label: world.labelOf(other.who),
+    const o = await world.calls.call(other.tool, {
+      headers: world.identities.headersOf(other.who),
+      label: world.identities.labelOf(other.who),
       session: other.session,
     });
     state.otherMs.push(o.answer.kind === "result" ? o.answer.durationMs : Number.POSITIVE_INFINITY);
     if (o.answer.kind !== "result") state.otherFailure ??= o.answer;
   }
-  world.last = await slow;
+  world.calls.last = await slow;
+  for (let i = 0; i < other.n; i++) control.push(await oneCall());
 }

@@ -4,17 +4,21 @@ import { untestableIfPrecondition } from "../checks/preconditions.js";
 import { expect } from "../checks/recorder.js";
 import type { ConformanceWorld } from "../world/world.js";
 import { Then, When } from "./dsl.js";
+import { CONCURRENT } from "./state.js";
 
 When(
   "{int} concurrent calls read the cluster identity, interleaving {word}, {word}, {word} and {word}",
   async function (this: ConformanceWorld, n: number, a: string, b: string, c: string, d: string) {
     const who = [a, b, c, d];
-    const sessions = [this.session ?? (await this.defaultSession()), await this.connect()];
+    const sessions = [
+      this.sessions.current ?? (await this.sessions.default()),
+      await this.sessions.connect(),
+    ];
     const calls = Array.from({ length: n }, (_, i) => {
       const w = who[i % who.length] as string;
-      return { who: w, cluster: this.identityCluster(w), answer: undefined as Answer | undefined };
+      return { who: w, cluster: this.identities.clusterOf(w), answer: undefined as Answer | undefined };
     });
-    const at = this.elapsed();
+    const at = this.ctx.elapsed();
     const t0 = performance.now();
     await Promise.all(
       calls.map(async (call, i) => {
@@ -22,23 +26,27 @@ When(
         if (!s) return;
         const t = performance.now();
         try {
-          const r = await s.callRaw(this.tool("resources_get"), this.args("resources_get", call.cluster), {
-            headers: this.headersOf(call.who),
-          });
+          const r = await s.callRaw(
+            this.tools.name("resources_get"),
+            this.tools.args("resources_get", call.cluster),
+            {
+              headers: this.identities.headersOf(call.who),
+            },
+          );
           call.answer = resultAnswer(r, performance.now() - t);
         } catch (e) {
           call.answer = errorAnswer(e, performance.now() - t);
         }
       }),
     );
-    this.concurrent = calls;
-    this.recordBatch(
+    this.features.set(CONCURRENT, calls);
+    this.timeline.addBatch(
       `${n} concurrent identity reads by ${who.join(", ")} over 2 sessions`,
       calls,
       (call) => verdictOf(this, call),
       { at, durationMs: performance.now() - t0 },
     );
-    await this.checkTarget(calls.some((x) => x.answer?.kind === "no-answer"));
+    await this.target.check(calls.some((x) => x.answer?.kind === "no-answer"));
   },
 );
 
@@ -52,7 +60,7 @@ function verdictOf(world: ConformanceWorld, call: { who: string; cluster: string
 }
 
 Then("every result comes from the cluster of its identity", async function (this: ConformanceWorld) {
-  const calls = this.concurrent ?? [];
+  const calls = this.features.get(CONCURRENT) ?? [];
   await this.checks.judge(
     "no-cross-talk",
     this.checks.subject(),
@@ -85,7 +93,7 @@ Then("every result comes from the cluster of its identity", async function (this
 Then(
   "the audit logs show every identity only on its own cluster, as itself",
   async function (this: ConformanceWorld) {
-    const calls = this.concurrent ?? [];
+    const calls = this.features.get(CONCURRENT) ?? [];
     await this.checks.judge(
       "audit-own-cluster-only",
       this.checks.subject(),
@@ -94,15 +102,15 @@ Then(
         const byWho = new Map<string, number>();
         for (const c of calls) if (c.answer?.kind === "result") byWho.set(c.who, (byWho.get(c.who) ?? 0) + 1);
         for (const [who, count] of byWho) {
-          const own = this.identityCluster(who);
-          const user = this.identity(who).user;
-          const gets = (await this.auditSettled(own, user)).filter(
+          const own = this.identities.clusterOf(who);
+          const user = this.identities.get(who).user;
+          const gets = (await this.audit.settled(own, user)).filter(
             (e) => e.verb === "get" && e.requestURI.includes("cluster-identity"),
           );
           expect(gets.length >= count, `cluster ${own} logged ${gets.length} of ${count} reads by ${who}`);
-          for (const name of this.marks.keys()) {
+          for (const name of this.audit.marks.keys()) {
             if (name === own) continue;
-            const foreign = await this.auditSettled(name, user);
+            const foreign = await this.audit.settled(name, user);
             expect(foreign.length === 0, `cluster ${name} saw ${foreign.length} request(s) as ${who}`);
           }
         }

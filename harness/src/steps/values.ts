@@ -10,7 +10,7 @@ const pemOf = (b64value: string) => Buffer.from(b64value, "base64").toString("ut
 
 export async function caPem(world: ConformanceWorld, name: string): Promise<string> {
   if (name === "oracle") return (await world.oracleCa()).certPem;
-  return pemOf(world.cluster(name).caHeader);
+  return pemOf(world.clusters.get(name).caHeader);
 }
 
 export async function resolveValue(world: ConformanceWorld, text: string): Promise<string> {
@@ -39,10 +39,10 @@ async function resolveOne(
     const pems = await Promise.all(subject.split("+").map((s) => caPem(world, s)));
     return b64(pems.map((p) => p.trim()).join("\n"));
   }
-  if (field === "server") return world.serverOf(subject);
-  if (field === "forbidden-namespace") return world.cluster(subject).info.namespaces.forbidden;
-  if (field === "host") return new URL(world.serverOf(subject)).host;
-  const h = world.headersOf(subject);
+  if (field === "server") return world.net.serverOf(subject);
+  if (field === "forbidden-namespace") return world.clusters.get(subject).info.namespaces.forbidden;
+  if (field === "host") return new URL(world.net.serverOf(subject)).host;
+  const h = world.identities.headersOf(subject);
   switch (field) {
     case "token":
       return bearerToken(h[HEADER.authorization]);

@@ -31,7 +31,12 @@ describe("defect catalogue", () => {
 
   it("names only requirements of docs/spec.md, SHOULDs as warnings and MUSTs as failures", () => {
     const reqs = new Map(loadRequirements().map((r) => [r.id, r.level]));
-    const all = [...Object.values(catalogue.defects), ...catalogue.combinations, ...catalogue.heavy];
+    const all = [
+      ...Object.values(catalogue.defects),
+      ...catalogue.combinations,
+      ...catalogue.maskingCombinations,
+      ...catalogue.heavy,
+    ];
     for (const d of all) {
       for (const id of d.fails) expect(reqs.get(id), id).toBe("MUST");
       for (const id of d.warns) expect(reqs.get(id), id).toBe("SHOULD");
@@ -72,5 +77,24 @@ describe("defect catalogue", () => {
     }
     for (const f of ["docs/reference-server.md", "docs/defects.md", "docs/usage.md"])
       expect(readFileSync(f, "utf8"), f).not.toMatch(/fail\w* the (harness's )?start-up probe/);
+  });
+
+  it("masks nothing: each masking combination declares every defect's own set plus the masking one's", () => {
+    const ids = new Set(
+      Object.entries(catalogue.defects)
+        .filter(([, d]) => d.fails.some((r) => /^AH-(HDR|NET|SRC|TLS)-/.test(r)))
+        .map(([n]) => n),
+    );
+    const withBearer = new Set(
+      catalogue.maskingCombinations
+        .filter((c) => c.defects.includes("bearer-bearer"))
+        .flatMap((c) => c.defects),
+    );
+    for (const n of ids)
+      if (n !== "bearer-bearer") expect(withBearer.has(n), `${n} + bearer-bearer`).toBe(true);
+    for (const c of catalogue.maskingCombinations) {
+      const union = new Set(c.defects.flatMap((d) => catalogue.defects[d]?.fails ?? [`unknown defect ${d}`]));
+      expect([...c.fails].sort(), c.defects.join(",")).toEqual([...union].sort());
+    }
   });
 });

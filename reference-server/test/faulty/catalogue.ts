@@ -35,7 +35,9 @@ import {
   acceptPlainHttp,
   emptyValueAsMissing,
   firstDuplicateHeader,
+  firstOfDuplicateHeaderLines,
   lenientBearerSeparator,
+  lenientInsecureFlag,
 } from "./validation.js";
 
 /**
@@ -79,6 +81,8 @@ const DEFECTS = {
   "no-host-origin-check": noHostOriginCheck,
   "no-value-size-limit": noValueSizeLimit,
   "no-response-size-limit": noResponseSizeLimit,
+  "first-of-duplicate-header-lines": firstOfDuplicateHeaderLines,
+  "lenient-insecure-flag": lenientInsecureFlag,
 } satisfies Record<string, Partial<Faults> | (() => Partial<Faults>)>;
 
 export type DefectName = keyof typeof DEFECTS;

@@ -56,3 +56,29 @@ export const lenientBearerSeparator: Partial<Faults> = {
     return validate({ source: raw.source, fields }, call);
   },
 };
+
+/**
+ * first-of-duplicate-header-lines: of repeated header lines the first is used, as Go's
+ * `r.Header.Values(name)[0]` does; a comma-joined single line is still refused (AH-HDR-8).
+ */
+export const firstOfDuplicateHeaderLines: Partial<Faults> = {
+  selectTuple: (select) => (call) => {
+    if (!call.headerLines) return select(call);
+    const lines = new Map<HeaderName, string[]>();
+    for (const [name, values] of call.headerLines) lines.set(name, values.slice(0, 1));
+    return select({ ...call, headerLines: lines });
+  },
+};
+
+/**
+ * lenient-insecure-flag: any `kubernetes-insecure-skip-tls-verify` value other than `true`
+ * (`yes`, `1`, `TRUE`…) is read as `false` and the call goes on, instead of being refused (AH-HDR-7).
+ */
+export const lenientInsecureFlag: Partial<Faults> = {
+  validateTuple: (validate) => (raw, call) => {
+    const value = raw.fields.get(HEADER.insecureSkipTlsVerify);
+    if (value === undefined || value === "true" || value === "false") return validate(raw, call);
+    const fields = new Map(raw.fields).set(HEADER.insecureSkipTlsVerify, "false");
+    return validate({ source: raw.source, fields }, call);
+  },
+};

@@ -241,6 +241,28 @@ current-context: x
     expect(codeOf(await call(d("first-duplicate-header"), { headers: lines }))).toBe("ok");
   });
 
+  defect("first-of-duplicate-header-lines", async () => {
+    const a = await api();
+    const lines = [...Object.entries(tokenFields(a.url)).flat(), HEADER.server, "https://127.0.0.9:1"];
+    expect(codeOf(await call(testDeps(), { headers: lines }))).toBe("invalid-header");
+    expect(codeOf(await call(d("first-of-duplicate-header-lines"), { headers: lines }))).toBe("ok");
+    expect(a.seen.length).toBe(1);
+    const joined = { ...tokenFields(a.url), [HEADER.server]: `${a.url},https://127.0.0.9:1` };
+    expect(codeOf(await call(d("first-of-duplicate-header-lines"), { headers: joined }))).toBe(
+      "invalid-header",
+    );
+  });
+
+  defect("lenient-insecure-flag", async () => {
+    const a = await api();
+    for (const value of ["yes", "1", "TRUE"]) {
+      const fields = { ...tokenFields(a.url), [HEADER.insecureSkipTlsVerify]: value };
+      expect(codeOf(await call(testDeps(), { headers: fields })), value).toBe("invalid-header");
+      expect(codeOf(await call(d("lenient-insecure-flag"), { headers: fields })), value).toBe("ok");
+    }
+    expect(a.seen.length).toBe(3);
+  });
+
   defect("no-origin", async () => {
     const a = await api();
     const good = await call(testDeps(), { headers: tokenFields(a.url) });

@@ -6,7 +6,28 @@ export function registerList(program: Command): void {
     .description("print requirement → scenarios (from the features' tags and docs/spec.md); unknown ids fail")
     .option("--tags <expression>", "only scenarios matching this tag expression")
     .option("--json", "machine-readable output")
+    .option("--trace <requirement>", "requirement → scenarios → steps → checks, each with file:line")
+    .option(
+      "--coverage",
+      "each normative sentence of docs/spec.md with the scenarios and defects that fail on it, and the gaps",
+    )
     .action(async (o) => {
+      if (o.coverage) {
+        const { printCoverage } = await import("../../spec/coverage-print.js");
+        process.exitCode = printCoverage(Boolean(o.json));
+        return;
+      }
+      if (o.trace) {
+        const { trace, formatTrace } = await import("../../spec/trace.js");
+        const t = trace(o.trace);
+        if (!t) {
+          process.stderr.write(`error: no requirement ${o.trace} in docs/spec.md\n`);
+          process.exitCode = 2;
+          return;
+        }
+        process.stdout.write(`${o.json ? JSON.stringify(t, null, 2) : formatTrace(t)}\n`);
+        return;
+      }
       const { listMapping } = await import("../list-mapping.js");
       const out = listMapping(o.tags);
       if (o.json) process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);

@@ -1,0 +1,55 @@
+// The judgement "the provider did not contact any cluster during a refused call", read
+// from the contact witness (oracles/contact.ts), independent of credentials: a request
+// that failed authentication counts as much as one that was served. The audit log only
+// adds who called, for the message. See docs/design.md "Contact witness".
+import type { Contact } from "../oracles/contact.js";
+
+export interface ClusterContact {
+  /** The cluster's name in the scenario (A, B, C). */
+  readonly cluster: string;
+  /** What the witness saw in the call's window; undefined when it could not watch. */
+  readonly contact: Contact | undefined;
+  /** Why the witness could not watch this cluster (required when contact is undefined). */
+  readonly untestableReason?: string;
+  /** Who the audit log saw in the window: a name, null for no authenticated identity, undefined if not asked. */
+  readonly identity?: string | null;
+}
+
+export interface ContactVerdict {
+  readonly outcome: "pass" | "fail" | "untestable";
+  readonly message: string;
+}
+
+export function contacted(c: Contact): boolean {
+  return c.newConnections > 0 || c.bytesFromProvider > 0;
+}
+
+const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? "" : "s"}`;
+
+/** One line per cluster, for the check's message and the report's timeline. */
+export function describeContact(c: ClusterContact): string {
+  if (!c.contact) return `cluster ${c.cluster}: not witnessed (${c.untestableReason ?? "no forwarder"})`;
+  const k = c.contact;
+  const who =
+    c.identity === undefined ? "" : c.identity === null ? ", no identity" : `, identity ${c.identity}`;
+  if (!contacted(k)) {
+    const idle = k.connections.length > 0 ? ` (${plural(k.connections.length, "open connection")} idle)` : "";
+    return `cluster ${c.cluster}: no contact${idle}${who}`;
+  }
+  const used = k.connections.filter((x) => x.opened || (x.bytesFromProvider > 0 && !x.teardownOnly)).length;
+  const existing = k.bytesOnExisting > 0 ? ` (${k.bytesOnExisting} on connections already open)` : "";
+  return `cluster ${c.cluster}: ${plural(used, "connection")}, ${plural(k.bytesFromProvider, "byte")}${existing}${who}`;
+}
+
+/**
+ * Pass only when every cluster was witnessed and none was contacted; fail as soon as one
+ * witnessed cluster was contacted (an unwatched one cannot excuse it); otherwise untestable.
+ */
+export function judgeNoContact(clusters: readonly ClusterContact[]): ContactVerdict {
+  if (clusters.length === 0) return { outcome: "untestable", message: "no cluster was witnessed" };
+  const lines = clusters.map(describeContact).join("; ");
+  if (clusters.some((c) => c.contact && contacted(c.contact)))
+    return { outcome: "fail", message: `the provider contacted a cluster during the refused call: ${lines}` };
+  if (clusters.some((c) => !c.contact)) return { outcome: "untestable", message: lines };
+  return { outcome: "pass", message: lines };
+}
