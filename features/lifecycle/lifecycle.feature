@@ -46,3 +46,18 @@ Feature: Lifecycle requests need no cluster
     When alice calls the tool "pods_list_in_namespace" with the arguments "{\"namespace\": 42}"
     Then the call fails with "invalid-argument"
     And the target still serves alice
+
+  @AH-ERR-5
+  Scenario Outline: An argument that is not a Kubernetes name is refused before any request (<what>)
+    Given a token identity alice on cluster A
+    And an MCP session
+    When alice calls the tool "<tool>" with the arguments "<arguments>"
+    Then the call fails with "invalid-argument"
+    And the audit log of cluster A shows no request from alice
+
+    Examples:
+      | what                  | tool                   | arguments                                            |
+      | namespace-path        | pods_list_in_namespace | {\"namespace\": \"../../api\"}                       |
+      | name-with-slash       | pods_get               | {\"namespace\": \"default\", \"name\": \"a/b\"}        |
+      | namespace-upper-case  | pods_list_in_namespace | {\"namespace\": \"Kube-System\"}                     |
+      | namespace-64-chars    | pods_list_in_namespace | {\"namespace\": \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"} |

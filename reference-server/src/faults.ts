@@ -84,6 +84,8 @@ export interface Faults {
   result(result: CallToolResult, outcome: CallOutcome): CallToolResult;
   /** The one log line of a call (AH-SEC-2). */
   logLine(line: Record<string, unknown>, target: ClusterTarget | undefined): Record<string, unknown>;
+  /** The refusal of a tool argument that is not a valid Kubernetes name (AH-ERR-5), or undefined. */
+  argumentNames(refusal: ToolError | undefined, tool: string): ToolError | undefined;
   /** A result for a call of an unknown tool instead of the JSON-RPC error (AH-ERR-4), or undefined. */
   unknownTool(result: CallToolResult | undefined, name: string): CallToolResult | undefined;
 }
@@ -106,4 +108,5 @@ export const NO_FAULTS: Faults = Object.freeze({
   result: same,
   logLine: same,
   unknownTool: same,
+  argumentNames: same,
 });

@@ -6,6 +6,7 @@
 import { ERROR_CODE, HEADER, VALIDATION_CODES } from "../../../reference-server/src/wire/constants.js";
 import type { ConformanceWorld, LastCall } from "../world/world.js";
 import { type Answer, describeAnswer, refusedInAnyForm } from "./answer.js";
+import { judgeNoContact } from "./contact.js";
 import { untestableIfPrecondition } from "./preconditions.js";
 import { expect, fail, NotApplicable, PreconditionFailed, Untestable } from "./recorder.js";
 
@@ -42,6 +43,16 @@ export async function judgeSuccess(world: ConformanceWorld, reqs = world.checks.
       call: last.call,
     },
   );
+}
+
+/** What the audit logs saw of `who` during call `index`, where any can be read (none: nothing to add). */
+async function auditedRequests(world: ConformanceWorld, who: string, index: number): Promise<string[]> {
+  try {
+    return await requestsDuring(world, world.identities.get(who).user, index);
+  } catch (e) {
+    if (e instanceof Untestable) return [];
+    throw e;
+  }
 }
 
 /** Requests of `user` that any cluster logged while call `index` was under way (after the audit barrier). */
@@ -104,15 +115,22 @@ export async function judgeRefusal(world: ConformanceWorld, exp: RefusalExpectat
     },
     opts,
   );
-  if (validation && who && world.identities.has(who) && a.kind !== "result" && a.kind !== "no-answer")
+  if (validation && a.kind !== "result" && a.kind !== "no-answer")
     await world.checks.judge(
       "not-contacted",
       world.checks.subject(),
-      "no API server saw the caller during the refused call",
+      "no API server was contacted during the refused call (connections and bytes at the scenario's forwarders)",
       async () => {
-        const seen = await requestsDuring(world, world.identities.get(who).user, last.call);
-        if (seen.length)
-          fail(`refused only after the API server was contacted: ${seen.join(", ")} as ${who}`);
+        const w = world.timeline.windows.find((x) => x.index === last.call);
+        if (!w) throw new Untestable("the call's time window is unknown");
+        const verdict = judgeNoContact(world.net.contactDuring(w));
+        // the audit log adds who called, when the caller authenticated
+        const seen = who && world.identities.has(who) ? await auditedRequests(world, who, last.call) : [];
+        const as = seen.length ? `; ${seen.join(", ")} as ${who}` : "";
+        if (verdict.outcome === "fail")
+          fail(`refused only after contacting the cluster: ${verdict.message}${as}`);
+        if (seen.length) fail(`refused only after the API server was contacted${as}`);
+        if (verdict.outcome === "untestable") throw new Untestable(verdict.message);
       },
       opts,
     );

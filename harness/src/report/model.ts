@@ -91,6 +91,8 @@ export interface CallRecord {
     dataFrom?: string;
   };
   audit?: AuditSighting[];
+  /** The contact witness during the call, a line per cluster contacted ("cluster A: 1 connection, 412 bytes"), or one "no contact" line. */
+  contact?: string[];
   /** A control call the harness made to tell a precondition failure from the scenario's own. */
   control?: boolean;
 }

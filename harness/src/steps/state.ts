@@ -36,6 +36,8 @@ export interface SlowState {
   otherFailure?: Answer;
   /** The other tenant's same calls without the slow one in flight, before and after it (the timing control). */
   control?: number[];
+  /** The other tenant's calls of each attempt (a window slower than the control is measured once more). */
+  windows?: number[][];
 }
 
 /** The answer to a raw request refused before MCP (Host/Origin checks). */

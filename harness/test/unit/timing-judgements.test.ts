@@ -1,7 +1,7 @@
 // Timing judged against an interleaved control: a uniformly loaded machine cannot decide
 // the verdict, each defect that exists for these rules still fails (synthetic samples).
 import { describe, expect, it } from "vitest";
-import { judgeLinearCost, judgeNotDelayed, median, quantile } from "../../src/checks/timing.js";
+import { judgeLinearCost, judgeNotDelayed, judgeWindows, median, quantile } from "../../src/checks/timing.js";
 
 /** Deterministic jitter so that the samples look like a machine's, not a constant. */
 const jitter = (base: number, n: number, spread = 0.3, seed = 1) =>
@@ -91,6 +91,11 @@ describe("large value refused in linear time (AH-HDR-12, full vs half vs small, 
     expect(loaded.outcome, loaded.message).toBe("pass");
   });
 
+  it("one sample slowed by a burst of load does not decide: the fastest of each counts", () => {
+    const v = judgeLinearCost({ full: [3100, 25], half: [22, 900], small: [12, 14] }, HDR12);
+    expect(v.outcome, v.message).toBe("pass");
+  });
+
   it("no-value-size-limit (quadratic parse) on a fast machine, under the 2 s bound: fail, where the fixed bound passed", () => {
     const v = judgeLinearCost(
       { full: [1700, 1750, 1800], half: [440, 450, 460], small: [10, 11, 12] },
@@ -124,5 +129,25 @@ describe("large value refused in linear time (AH-HDR-12, full vs half vs small, 
       judgeLinearCost({ full: [Number.POSITIVE_INFINITY], half: [20], small: [10] }, HDR12).outcome,
     ).toBe("fail");
     expect(judgeLinearCost({ full: [20], half: [], small: [10] }, HDR12).outcome).toBe("untestable");
+  });
+});
+
+describe("repeated windows", () => {
+  const control = jitter(40, 10);
+  const judge = (w: number[]) => judgeNotDelayed("bob", w, control, OTHER_TENANT);
+
+  it("the measured flip: one burst of load (1798 ms against a 138 ms control) in one window, the next clean: pass", () => {
+    const v = judgeWindows([judge([127, 1798, 15, 140, 67]), judge([40, 38, 45, 41, 39])]);
+    expect(v.outcome, v.message).toBe("pass");
+    expect(v.message).toContain("window 1 of 2");
+  });
+
+  it("a defect slows every window: fail", () => {
+    expect(judgeWindows([judge([2100, 40, 40]), judge([2050, 41, 39])]).outcome).toBe("fail");
+  });
+
+  it("no window, or only untestable ones: untestable", () => {
+    expect(judgeWindows([]).outcome).toBe("untestable");
+    expect(judgeWindows([judge([40])]).outcome).toBe("untestable");
   });
 });

@@ -10,6 +10,7 @@ import type { NetworkPolicy } from "../policy/network-policy.js";
 import { type ClusterTarget, secretsOf } from "../request/cluster-target.js";
 import type { ClusterHeaderLines } from "../request/raw-headers.js";
 import type { CallSource } from "../request/source.js";
+import { argumentNameRefusal } from "../tools/names.js";
 import type { KubeCall, ToolDefinition } from "../tools/tool.js";
 import type { ClientPool } from "../upstream/client-pool.js";
 import type { InFlightLimit } from "../upstream/in-flight.js";
@@ -102,6 +103,11 @@ async function serve(target: ClusterTarget, input: CallInput, deps: CallDeps): P
       `argument "${issue?.path.join(".") || "?"}" of ${input.tool.name}: ${issue?.message ?? "invalid"}.`,
     );
   }
+  const refusal = deps.faults.argumentNames(
+    argumentNameRefusal(input.tool.name, parsed.data as Record<string, unknown>),
+    input.tool.name,
+  );
+  if (refusal) throw refusal;
   const upstream = upstreamCaller(target, deps, input.cancelled);
   let output: Awaited<ReturnType<ToolDefinition["run"]>>;
   try {

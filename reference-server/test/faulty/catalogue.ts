@@ -36,6 +36,7 @@ import {
   emptyValueAsMissing,
   firstDuplicateHeader,
   firstOfDuplicateHeaderLines,
+  lenientArgumentNames,
   lenientBearerSeparator,
   lenientInsecureFlag,
 } from "./validation.js";
@@ -83,6 +84,7 @@ const DEFECTS = {
   "no-response-size-limit": noResponseSizeLimit,
   "first-of-duplicate-header-lines": firstOfDuplicateHeaderLines,
   "lenient-insecure-flag": lenientInsecureFlag,
+  "lenient-argument-names": lenientArgumentNames,
 } satisfies Record<string, Partial<Faults> | (() => Partial<Faults>)>;
 
 export type DefectName = keyof typeof DEFECTS;

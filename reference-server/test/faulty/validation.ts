@@ -72,7 +72,8 @@ export const firstOfDuplicateHeaderLines: Partial<Faults> = {
 
 /**
  * lenient-insecure-flag: any `kubernetes-insecure-skip-tls-verify` value other than `true`
- * (`yes`, `1`, `TRUE`…) is read as `false` and the call goes on, instead of being refused (AH-HDR-7).
+ * (`yes`, `1`, `TRUE`…, and the empty value, as `value == "true"` reads it) is read as `false`
+ * and the call goes on, instead of being refused (AH-HDR-7, AH-HDR-11).
  */
 export const lenientInsecureFlag: Partial<Faults> = {
   validateTuple: (validate) => (raw, call) => {
@@ -81,4 +82,12 @@ export const lenientInsecureFlag: Partial<Faults> = {
     const fields = new Map(raw.fields).set(HEADER.insecureSkipTlsVerify, "false");
     return validate({ source: raw.source, fields }, call);
   },
+};
+
+/**
+ * lenient-argument-names: tool arguments are not checked as Kubernetes names; each value is
+ * only percent-encoded into the path, so `../../api` or `a/b` reaches the cluster (AH-ERR-5).
+ */
+export const lenientArgumentNames: Partial<Faults> = {
+  argumentNames: () => undefined,
 };

@@ -263,6 +263,18 @@ current-context: x
     expect(a.seen.length).toBe(3);
   });
 
+  defect("lenient-argument-names", async () => {
+    const a = await api();
+    const args = { namespace: "../../api" };
+    const tool = "pods_list_in_namespace";
+    expect(codeOf(await call(testDeps(), { headers: tokenFields(a.url), tool, args }))).toBe(
+      "invalid-argument",
+    );
+    expect(a.seen.length).toBe(0);
+    await call(d("lenient-argument-names"), { headers: tokenFields(a.url), tool, args });
+    expect(a.seen.map((s) => s.path)).toEqual(["/api/v1/namespaces/..%2F..%2Fapi/pods"]);
+  });
+
   defect("no-origin", async () => {
     const a = await api();
     const good = await call(testDeps(), { headers: tokenFields(a.url) });

@@ -124,16 +124,23 @@ describe("upstream request building", () => {
       ]) {
         const r = await call(testDeps(), { ...spec, headers });
         expect(codeOf(r), JSON.stringify(spec)).toBe("invalid-argument");
-        expect(textOf(r)).toContain('".."');
+        // the apiVersion is refused by the path check, names by AH-ERR-5 naming the argument
+        expect(textOf(r)).toMatch(/"\.\."|argument "(name|namespace)"/);
       }
+      // AH-ERR-5: a namespace is a DNS-1123 label, so ".hidden" is refused too
+      expect(
+        codeOf(
+          await call(testDeps(), { tool: "pods_get", args: { namespace: ".hidden", name: "p" }, headers }),
+        ),
+      ).toBe("invalid-argument");
       expect(api.seen).toEqual([]);
       const ok = await call(testDeps(), {
         tool: "pods_get",
-        args: { namespace: ".hidden", name: "a..b" },
+        args: { namespace: "hidden", name: "a..b" },
         headers,
       });
       expect(codeOf(ok)).toBe("ok");
-      expect(api.seen.map((s) => s.path)).toEqual(["/api/v1/namespaces/.hidden/pods/a..b"]);
+      expect(api.seen.map((s) => s.path)).toEqual(["/api/v1/namespaces/hidden/pods/a..b"]);
     } finally {
       await api.close();
     }

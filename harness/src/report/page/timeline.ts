@@ -35,6 +35,13 @@ function checkList(checks: readonly JudgedCheck[]): Html {
 }
 
 function auditLines(c: CallRecord, audited: ReadonlySet<string>): Html {
+  const witness = c.contact?.length
+    ? html`<ul class="plain small witness">${c.contact.map((l) => html`<li>witness: ${l}</li>`)}</ul>`
+    : "";
+  return html`${auditOnly(c, audited)}${witness}`;
+}
+
+function auditOnly(c: CallRecord, audited: ReadonlySet<string>): Html {
   const missing = ownSightingMissing(c.audit, c.tuple, audited);
   const gap = missing
     ? html`<li class="${c.answer.kind === "result" ? "c-fail" : "mut"}"><b>${missing.cluster}</b>: nothing from <span class="who">${missing.identity}</span>${c.answer.kind === "result" ? " (yet a result came back)" : ""}</li>`
