@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import { parseAllowlist } from "./policy/allowlist.js";
 import { DEFAULTS, type ReferenceServerOptions } from "./server.js";
 import { allowedHostsFor } from "./transport/admission.js";
+import { HEADER } from "./wire/constants.js";
 
 function positiveInt(name: string) {
   return (value: string): number => {
@@ -46,7 +47,7 @@ export function parseCli(argv: readonly string[]): ReferenceServerOptions {
       list,
     )
     .option("--allow-plain-http", "accept http:// API servers (unencrypted; tests only)", false)
-    .option("--allow-insecure-tls", "accept kubernetes-insecure-skip-tls-verify: true (without a CA)", false)
+    .option("--allow-insecure-tls", `accept ${HEADER.insecureSkipTlsVerify}: true (without a CA)`, false)
     .option(
       "--request-timeout <ms>",
       "timeout of each upstream call in milliseconds",

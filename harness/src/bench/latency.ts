@@ -6,6 +6,9 @@
 // on a shared 2-core machine one phase's figure moves ±15 % with whatever else runs, and a
 // ratio taken against a baseline measured minutes apart would carry both errors. Each round's
 // ratio is against that round's baseline; the table gives the median over rounds.
+
+import { HEADER } from "../../../reference-server/src/wire/constants.js";
+import { bearerToken } from "../credentials/bearer.js";
 import { LeanMcp } from "../load/lean-mcp.js";
 import { fmtMs } from "../load/stats.js";
 import { type BenchServer, startBenchServer } from "./child.js";
@@ -47,7 +50,7 @@ export async function latencyBench(): Promise<void> {
   const servers = new Map<string, BenchServer>();
   try {
     const id = await cluster.mintTokenIdentity();
-    const token = (id.headers["kubernetes-authorization"] ?? "").replace(/^Bearer /, "");
+    const token = bearerToken(id.headers[HEADER.authorization]);
     for (const v of VARIANTS) {
       servers.set(
         v.name,

@@ -2,6 +2,7 @@
 // (50 real tokens × 20 CA bundles: the cluster's CA with other CAs, in
 // different orders), RSS and pool size of the reference server before, during
 // and after. The pool must stay within its bound and RSS must level off.
+import { HEADER } from "../../../reference-server/src/wire/constants.js";
 import { LeanMcp } from "../load/lean-mcp.js";
 import { runPool } from "../load/stats.js";
 import { makeCa } from "../oracles/pki.js";
@@ -30,7 +31,7 @@ export async function memoryBench(): Promise<void> {
     const tokens: string[] = [];
     await runPool(nTokens, 8, async () => {
       const id = await cluster.mintTokenIdentity();
-      tokens.push(id.headers["kubernetes-authorization"] as string);
+      tokens.push(id.headers[HEADER.authorization] as string);
     });
     const extras = await Promise.all([
       makeCa("bench extra CA 1"),
@@ -49,9 +50,9 @@ export async function memoryBench(): Promise<void> {
     }
     const tuples = tokens.flatMap((t) =>
       bundles.map((ca) => ({
-        "kubernetes-server": cluster.server,
-        "kubernetes-certificate-authority-data": ca,
-        "kubernetes-authorization": t,
+        [HEADER.server]: cluster.server,
+        [HEADER.certificateAuthorityData]: ca,
+        [HEADER.authorization]: t,
       })),
     );
     console.log(

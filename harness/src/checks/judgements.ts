@@ -3,10 +3,9 @@
 // scenario) is judged apart from the error's form (AH-ERR-1), its naming of
 // the header (AH-ERR-2) and stack traces (AH-ERR-3), so that either can fail
 // alone.
-import { ERROR_CODE, HEADER } from "../../../reference-server/src/wire/constants.js";
+import { ERROR_CODE, HEADER, VALIDATION_CODES } from "../../../reference-server/src/wire/constants.js";
 import type { ConformanceWorld, LastCall } from "../world/world.js";
 import { type Answer, describeAnswer, refusedInAnyForm } from "./answer.js";
-import { VALIDATION_CODES } from "./codes.js";
 import { judgeNoContact } from "./contact.js";
 import { untestableIfPrecondition } from "./preconditions.js";
 import { expect, fail, NotApplicable, PreconditionFailed, Untestable } from "./recorder.js";
@@ -187,7 +186,7 @@ export async function judgeRefusedUnserved(
 
 /** The `_meta` key a [missing-header] error names although `_meta` carried it, if any. */
 function missingThoughSent(a: Answer, meta: Record<string, unknown> | undefined): string | undefined {
-  if (!meta || a.kind !== "tool-error" || a.code !== "missing-header") return undefined;
+  if (!meta || a.kind !== "tool-error" || a.code !== ERROR_CODE.missingHeader) return undefined;
   const first = a.text.split("\n")[0]?.toLowerCase() ?? "";
   const named = Object.values(HEADER).filter((h) => first.includes(h));
   const sent = new Set(Object.keys(meta).map((k) => k.toLowerCase()));
@@ -203,7 +202,7 @@ const upstreamCode = (a: Answer) =>
   a.code !== undefined &&
   ERROR_CODES.has(a.code) &&
   !VALIDATION_CODES.includes(a.code) &&
-  a.code !== "invalid-argument";
+  a.code !== ERROR_CODE.invalidArgument;
 
 const ERROR_CODES = new Set<string>(Object.values(ERROR_CODE));
 

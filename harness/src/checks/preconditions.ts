@@ -4,16 +4,17 @@
 // a fresh session, its plain tuple, the simplest tool. When that fails too,
 // the failure belongs to the requirement the control call exercises, and the
 // scenario's check is untestable instead of failed: one defect, one cause.
+import { ERROR_CODE } from "../../../reference-server/src/wire/constants.js";
 import type { ConformanceWorld } from "../world/world.js";
 import { type Answer, describeAnswer } from "./answer.js";
 import { PreconditionFailed } from "./recorder.js";
 
 /** Requirement a plain call of an identity exercises, given how the control call failed. */
 function basicRequirement(world: ConformanceWorld, who: string, control: Answer): string {
-  if (control.code === "tls-verification-failed") return "AH-TLS-1";
+  if (control.code === ERROR_CODE.tlsVerificationFailed) return "AH-TLS-1";
   const byCredential = world.identities.get(who).kind === "cert" ? "AH-AUTH-2" : "AH-AUTH-1";
   // the API server refused the credential: it did not arrive as sent
-  if (control.code === "unauthorized" || control.code === "forbidden") return byCredential;
+  if (control.code === ERROR_CODE.unauthorized || control.code === ERROR_CODE.forbidden) return byCredential;
   return world.sessions.overStdio ? "AH-SRC-5" : byCredential;
 }
 

@@ -2,10 +2,8 @@
 // auth-headers-conformance: one file per subcommand under commands/, each
 // registering itself on the program. Command modules import their heavy
 // dependencies when they run, so `--help` stays fast.
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { Command } from "commander";
-import { PACKAGE_ROOT } from "../package-root.js";
+import { PACKAGE_VERSION } from "../package-root.js";
 import { registerClustersCommand } from "./commands/clusters.js";
 import { registerCompare } from "./commands/compare.js";
 import { registerControlPlaneCommand } from "./commands/controlplane.js";
@@ -13,10 +11,6 @@ import { registerList } from "./commands/list.js";
 import { registerRun } from "./commands/run.js";
 import { registerValidateProfile } from "./commands/validate-profile.js";
 import { exitQuietlyOnClosedStdout } from "./stdout.js";
-
-export const PACKAGE_VERSION: string = JSON.parse(
-  readFileSync(join(PACKAGE_ROOT, "package.json"), "utf8"),
-).version;
 
 export function buildProgram(): Command {
   const program = new Command("auth-headers-conformance")

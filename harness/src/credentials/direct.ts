@@ -17,7 +17,7 @@ const unb64 = (s: string | undefined) => (s ? Buffer.from(s, "base64").toString(
 
 export function directGet(headers: IdentityHeaders, path: string, timeoutMs = 10_000): Promise<DirectResult> {
   const server = headers[HEADER.server];
-  if (!server) throw new Error("identity has no kubernetes-server");
+  if (!server) throw new Error(`identity has no ${HEADER.server}`);
   const base = server.endsWith("/") ? server : `${server}/`;
   const url = new URL(path.replace(/^\//, ""), base);
   const auth = headers[HEADER.authorization];

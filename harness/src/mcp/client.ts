@@ -6,6 +6,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { type CallToolResult, CallToolResultSchema } from "@modelcontextprotocol/sdk/types.js";
+import { PACKAGE_VERSION } from "../package-root.js";
 
 export type Headers = Record<string, string>;
 
@@ -60,7 +61,7 @@ export class McpSession {
 
   /** Connects over Streamable HTTP; `initHeaders` are sent with `initialize` only. */
   static async http(url: string, opts: { initHeaders?: Headers; fetchImpl?: typeof fetch } = {}) {
-    const client = new Client({ name: "auth-headers-conformance", version: "0.1.0" });
+    const client = new Client({ name: "auth-headers-conformance", version: PACKAGE_VERSION });
     const transport = new StreamableHTTPClientTransport(new URL(url), {
       fetch: perCallFetch(opts.fetchImpl),
     });
@@ -77,7 +78,7 @@ export class McpSession {
 
   /** Connects over stdio to a command run through the shell. */
   static async stdio(command: string, opts: { cwd?: string; env?: Record<string, string> } = {}) {
-    const client = new Client({ name: "auth-headers-conformance", version: "0.1.0" });
+    const client = new Client({ name: "auth-headers-conformance", version: PACKAGE_VERSION });
     const transport = new StdioClientTransport({
       command: "/bin/sh",
       args: ["-c", `exec ${command}`],

@@ -1,6 +1,7 @@
 // Raw HTTP access to a Streamable HTTP MCP endpoint, for what fetch cannot
 // send: repeated header lines, exact header bytes, oversize headers.
 import { request } from "node:http";
+import { PACKAGE_VERSION } from "../package-root.js";
 
 export interface RawResponse {
   status: number;
@@ -107,7 +108,7 @@ export function initializeMessage(clientName: string) {
     params: {
       protocolVersion: PROTOCOL_VERSION,
       capabilities: {},
-      clientInfo: { name: clientName, version: "0.1.0" },
+      clientInfo: { name: clientName, version: PACKAGE_VERSION },
     },
   };
 }

@@ -6,6 +6,7 @@
 // matched with whitespace ignored (line-wrapped values) and by fragments (a
 // JWT's signature alone, a key's first bytes).
 import { readFileSync } from "node:fs";
+import { bearerToken } from "../credentials/bearer.js";
 
 export const REDACTED = "[REDACTED]";
 
@@ -67,8 +68,8 @@ export class SecretRegistry {
     this.secrets.add(v);
     this.addForms(v);
     // A "Bearer x" header also leaks as "x"; base64 of PEM leaks as PEM.
-    const bearer = /^bearer\s+(.+)$/i.exec(v);
-    if (bearer?.[1] && bearer[1].length >= MIN_SECRET_LENGTH) this.add(bearer[1].trim());
+    const bare = bearerToken(v).trim();
+    if (bare !== v && bare.length >= MIN_SECRET_LENGTH) this.add(bare);
     if (/^[A-Za-z0-9+/=\s]+$/.test(v)) {
       const decoded = Buffer.from(squash(v), "base64").toString("utf8");
       if (decoded.includes("-----BEGIN")) this.add(decoded);

@@ -1,5 +1,7 @@
 // What a run must undo however it ends (clusters, the private run directory),
 // in reverse order, also when SIGINT or SIGTERM stops it (exit 130).
+import { EXIT } from "./errors.js";
+
 export class Cleanups {
   private readonly steps: (() => Promise<void>)[] = [];
   private readonly onSignal = () => {
@@ -7,7 +9,7 @@ export class Cleanups {
     process.on("uncaughtException", () => undefined);
     process.on("unhandledRejection", () => undefined);
     process.stderr.write("interrupted: stopping the target and the clusters…\n");
-    void this.run().finally(() => this.exit(130));
+    void this.run().finally(() => this.exit(EXIT.interrupted));
   };
 
   constructor(private readonly exit: (code: number) => void = (code) => process.exit(code)) {}

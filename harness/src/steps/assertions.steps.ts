@@ -1,8 +1,9 @@
 // Judgements of results and of the audit log, and whether the target keeps
 // serving. The audit log is read after its barrier (`settled`): every request
 // that finished before the check is in it, so "no request" means none.
+
+import { ERROR_CODE, VALIDATION_CODES } from "../../../reference-server/src/wire/constants.js";
 import { errorAnswer } from "../checks/answer.js";
-import { VALIDATION_CODES } from "../checks/codes.js";
 import { judgeNoSecret, judgeSuccess, lastCall, requireSuccess, uidsIn } from "../checks/judgements.js";
 import { untestableIfPrecondition } from "../checks/preconditions.js";
 import { expect, fail, Untestable } from "../checks/recorder.js";
@@ -233,7 +234,7 @@ Then(
         const events = await this.audit.settled(c, this.identities.get(who).user);
         const denied = events.filter((e) => e.responseStatus?.code === 403);
         const mine = this.calls.lastBy.get(who);
-        if (denied.length === 0 && mine && mine.answer.code !== "forbidden")
+        if (denied.length === 0 && mine && mine.answer.code !== ERROR_CODE.forbidden)
           await untestableIfPrecondition(this, who, mine.answer);
         expect(denied.length === 1, `expected exactly one 403 for ${who}, saw ${denied.length} (retries?)`);
         const all = await this.audit.settled(c);

@@ -1,6 +1,7 @@
 // Steps that send tools/call requests. Each names the tuple it sends for the
 // timeline (identity, source, and the deliberate changes, by placeholder,
 // never by value).
+import { CREDENTIAL_HEADERS, HEADER } from "../../../reference-server/src/wire/constants.js";
 import { judgeErrorForm, judgeRefusal, judgeRefusedUnserved, lastCall } from "../checks/judgements.js";
 import { fail } from "../checks/recorder.js";
 import type { Headers } from "../mcp/client.js";
@@ -94,7 +95,7 @@ When(
   "{word} calls {string} with a CA bundle of about {int} KiB",
   async function (this: ConformanceWorld, who: string, tool: string, kib: number) {
     const h = this.identities.headersOf(who);
-    h["kubernetes-certificate-authority-data"] = await largeBundle(this, this.identities.clusterOf(who), kib);
+    h[HEADER.certificateAuthorityData] = await largeBundle(this, this.identities.clusterOf(who), kib);
     await this.calls.call(tool, {
       headers: h,
       label: this.identities.labelOf(who, [`a CA bundle of ${kib} KiB, own CA last`]),
@@ -226,7 +227,7 @@ When(
   "{word} calls {string} with {int} KiB of request headers",
   async function (this: ConformanceWorld, who: string, tool: string, kib: number) {
     const h = this.identities.headersOf(who);
-    h["kubernetes-certificate-authority-data"] = await largeBundle(this, this.identities.clusterOf(who), kib);
+    h[HEADER.certificateAuthorityData] = await largeBundle(this, this.identities.clusterOf(who), kib);
     await this.calls.raw(tool, Object.entries(h), this.identities.labelOf(who, [`${kib} KiB of headers`]));
   },
 );
@@ -336,16 +337,11 @@ Then(
           await this.clusters.get(cluster).mintTokenIdentity(),
         );
         const h = { ...last.sent.headers };
-        for (const k of [
-          "kubernetes-authorization",
-          "kubernetes-client-certificate-data",
-          "kubernetes-client-key-data",
-        ])
-          delete h[k];
+        for (const k of CREDENTIAL_HEADERS) delete h[k];
         // a fresh identity at a fresh address: no client or connection of the provider can apply
         Object.assign(h, {
-          "kubernetes-authorization": id.headers["kubernetes-authorization"] ?? "",
-          "kubernetes-server": await this.net.fresh(cluster),
+          [HEADER.authorization]: id.headers[HEADER.authorization] ?? "",
+          [HEADER.server]: await this.net.fresh(cluster),
         });
         const c = await this.calls.call(last.sent.spec, {
           headers: h,

@@ -2,8 +2,8 @@
 // frozen, killed and restarted. Faulty calls must end with their documented
 // error within the request timeout + 1 s; healthy tenants must stay fast; the
 // target must survive and recover.
+import { ERROR_CODE, HEADER, VALIDATION_CODES } from "../../../reference-server/src/wire/constants.js";
 import { type Answer, leanAnswer } from "../checks/answer.js";
-import { VALIDATION_CODES } from "../checks/codes.js";
 import { untestableIfPrecondition } from "../checks/preconditions.js";
 import { expect, fail, Untestable } from "../checks/recorder.js";
 import { judgeNotDelayed } from "../checks/timing.js";
@@ -161,9 +161,9 @@ When(
     await new Promise((r) => setTimeout(r, 300));
     const from = performance.now();
     const expected: Record<string, string[]> = {
-      hung: ["timeout"],
-      slow: ["timeout"],
-      "mid-tls": ["unreachable", "tls-verification-failed"],
+      hung: [ERROR_CODE.timeout],
+      slow: [ERROR_CODE.timeout],
+      "mid-tls": [ERROR_CODE.unreachable, ERROR_CODE.tlsVerificationFailed],
     };
     const caller = fault(this).caller;
     if (!caller) throw new Error("no faulty caller (Given … makes the faulty calls)");
@@ -176,8 +176,8 @@ When(
             this,
             {
               ...base,
-              "kubernetes-server": `https://${u.address}`,
-              ...(u.caHeader ? { "kubernetes-certificate-authority-data": u.caHeader } : {}),
+              [HEADER.server]: `https://${u.address}`,
+              ...(u.caHeader ? { [HEADER.certificateAuthorityData]: u.caHeader } : {}),
             },
             u.kind,
             expected[u.kind] ?? [],
@@ -217,7 +217,7 @@ When(
     let from = performance.now();
     r.freeze();
     try {
-      await phase("R frozen", ["timeout"], 4);
+      await phase("R frozen", [ERROR_CODE.timeout], 4);
     } finally {
       r.thaw();
     }
@@ -226,7 +226,7 @@ When(
     // killed: connections refused
     from = performance.now();
     await r.kill();
-    await phase("R killed", ["unreachable"], 4);
+    await phase("R killed", [ERROR_CODE.unreachable], 4);
     fault(this).windows.push([from, performance.now()]);
     await load.stop();
     await afterFaultControl(this, load);

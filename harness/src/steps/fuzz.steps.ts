@@ -4,10 +4,10 @@
 // serve a good call afterwards. Seeded: AHC_FUZZ_SEED replays a run.
 
 import fc from "fast-check";
-import { ERROR_CODE } from "../../../reference-server/src/wire/constants.js";
-import { VALIDATION_CODES } from "../checks/codes.js";
+import { ERROR_CODE, HEADER, VALIDATION_CODES } from "../../../reference-server/src/wire/constants.js";
 import { judgeNoSecretInOutput } from "../checks/judgements.js";
 import { expect, fail, Untestable } from "../checks/recorder.js";
+import { bearerToken } from "../credentials/bearer.js";
 import {
   type FuzzCase,
   type FuzzMaterial,
@@ -91,7 +91,7 @@ When(
     const own = this.identities.headersOf(who);
     const a = this.clusters.get(this.identities.clusterOf(who));
     const other = [...this.clusters.all().values()].find((c) => c !== a);
-    const token = (own["kubernetes-authorization"] ?? "").replace(/^bearer\s+/i, "");
+    const token = bearerToken(own[HEADER.authorization]);
     const carol = this.identities
       .entries()
       .map(([, e]) => e)
@@ -110,10 +110,9 @@ When(
       ],
       caB64: a.caHeader,
       otherCaB64: other?.caHeader ?? b64((await this.oracleCa()).certPem),
-      certB64: carol["kubernetes-client-certificate-data"] as string,
-      keyB64: carol["kubernetes-client-key-data"] as string,
-      otherKeyB64: (otherCert?.["kubernetes-client-key-data"] ??
-        carol["kubernetes-client-key-data"]) as string,
+      certB64: carol[HEADER.clientCertificateData] as string,
+      keyB64: carol[HEADER.clientKeyData] as string,
+      otherKeyB64: (otherCert?.[HEADER.clientKeyData] ?? carol[HEADER.clientKeyData]) as string,
       tokens: [token],
     };
     const seed = seedFrom("AHC_FUZZ_SEED");

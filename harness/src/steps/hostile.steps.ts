@@ -2,9 +2,11 @@
 // values (AH-HDR-12), more header lines than a server keeps (AH-HDR-8), keys
 // written twice or spelled with look-alike letters (AH-SRC-6), lenient Bearer
 // separators (AH-HDR-6), foreign Host and Origin headers (AH-SEC-3).
+import { HEADER } from "../../../reference-server/src/wire/constants.js";
 import { judgeRefusedUnserved } from "../checks/judgements.js";
 import { expect, fail, Untestable } from "../checks/recorder.js";
 import { judgeLinearCost } from "../checks/timing.js";
+import { bearerToken } from "../credentials/bearer.js";
 import { initializeMessage, rawPost } from "../mcp/raw.js";
 import type { ConformanceWorld } from "../world/world.js";
 import { Then, When } from "./dsl.js";
@@ -164,11 +166,11 @@ When(
     if (glue === undefined)
       throw new Error(`unknown separator "${sep}" (known: ${Object.keys(SEPARATORS).join(", ")})`);
     const meta = this.identities.headersOf(who);
-    const token = (meta["kubernetes-authorization"] ?? "").replace(/^bearer\s+/i, "");
-    meta["kubernetes-authorization"] = `Bearer${glue}${token}`;
+    const token = bearerToken(meta[HEADER.authorization]);
+    meta[HEADER.authorization] = `Bearer${glue}${token}`;
     await this.calls.call(tool, {
       meta,
-      label: this.identities.labelOf(who, [`kubernetes-authorization = Bearer, ${sep}, the token`], "meta"),
+      label: this.identities.labelOf(who, [`${HEADER.authorization} = Bearer, ${sep}, the token`], "meta"),
     });
   },
 );

@@ -1,9 +1,11 @@
 // Oracles on the network: canaries, a redirecting front, a TLS-name proxy, a
 // hung server, a path-prefix gateway. Loopback addresses only.
+import { HEADER } from "../../../reference-server/src/wire/constants.js";
 import { judgeErrorForm, lastCall, requireSuccess } from "../checks/judgements.js";
 import { untestableIfPrecondition } from "../checks/preconditions.js";
 import { expect, fail, NotApplicable, Untestable } from "../checks/recorder.js";
 import { judgeNotDelayed, judgeWindows } from "../checks/timing.js";
+import { bearerToken } from "../credentials/bearer.js";
 import type { McpSession } from "../mcp/client.js";
 import {
   bigAnswerServer,
@@ -79,11 +81,11 @@ async function withServer(
   opts: { timeoutMs?: number; session?: McpSession } = {},
 ) {
   const h = world.identities.headersOf(who);
-  h["kubernetes-server"] = server;
-  const changes = [`kubernetes-server = ${label}`];
+  h[HEADER.server] = server;
+  const changes = [`${HEADER.server} = ${label}`];
   if (ca) {
-    h["kubernetes-certificate-authority-data"] = ca.value;
-    changes.push(`kubernetes-certificate-authority-data = ${ca.label}`);
+    h[HEADER.certificateAuthorityData] = ca.value;
+    changes.push(`${HEADER.certificateAuthorityData} = ${ca.label}`);
   }
   const t = world.identities.labelOf(who, changes);
   return world.calls.call(tool, { headers: h, label: { ...t, server: label }, ...opts });
@@ -344,10 +346,7 @@ Then(
   "the plain-HTTP canary saw a request with {word}'s token",
   async function (this: ConformanceWorld, who: string) {
     const l = oracle(this, "httpCanary");
-    const token = (this.identities.headersOf(who)["kubernetes-authorization"] ?? "").replace(
-      /^bearer\s+/i,
-      "",
-    );
+    const token = bearerToken(this.identities.headersOf(who)[HEADER.authorization]);
     await this.checks.judge(
       "canary-reached",
       this.checks.subject(),

@@ -1,5 +1,8 @@
 // Placeholders in feature text: <A.server>, <A.ca>, <alice.token>, <carol.key>,
 // <oracle.ca>, <oracle+A.ca>, <not-base64>, <base64-not-pem>.
+
+import { HEADER } from "../../../reference-server/src/wire/constants.js";
+import { bearerToken } from "../credentials/bearer.js";
 import { b64 } from "../oracles/pki.js";
 import type { ConformanceWorld } from "../world/world.js";
 
@@ -42,13 +45,13 @@ async function resolveOne(
   const h = world.identities.headersOf(subject);
   switch (field) {
     case "token":
-      return (h["kubernetes-authorization"] ?? "").replace(/^bearer\s+/i, "");
+      return bearerToken(h[HEADER.authorization]);
     case "authorization":
-      return h["kubernetes-authorization"] ?? "";
+      return h[HEADER.authorization] ?? "";
     case "cert":
-      return h["kubernetes-client-certificate-data"] ?? "";
+      return h[HEADER.clientCertificateData] ?? "";
     case "key":
-      return h["kubernetes-client-key-data"] ?? "";
+      return h[HEADER.clientKeyData] ?? "";
     default:
       throw new Error(`unknown placeholder <${subject}.${field}>`);
   }

@@ -3,6 +3,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { createWriteStream, existsSync, type WriteStream } from "node:fs";
 import { createServer } from "node:net";
 import { resolve } from "node:path";
+import { PROTOCOL_VERSION } from "../mcp/raw.js";
 import type { Profile } from "../profile/schema.js";
 import { REPO_ROOT } from "../spec/requirements.js";
 import { INSTANCE_MARKER, providerEnvironment } from "./environment.js";
@@ -204,7 +205,7 @@ export async function probeMcp(url: string, timeoutMs = 10_000): Promise<string 
         id: 1,
         method: "initialize",
         params: {
-          protocolVersion: "2025-06-18",
+          protocolVersion: PROTOCOL_VERSION,
           capabilities: {},
           clientInfo: { name: "probe", version: "0" },
         },

@@ -1,7 +1,9 @@
 // The scenario's identities by name: minted on a cluster, their secrets
 // registered before anything can print them, and their tuples aimed at the
 // scenario's own address of the cluster.
+import { CREDENTIAL_HEADERS, HEADER } from "../../../reference-server/src/wire/constants.js";
 import type { Cluster, Identity } from "../clusters/index.js";
+import { bearerToken } from "../credentials/bearer.js";
 import type { Headers } from "../mcp/client.js";
 import type { TupleLabel } from "../report/model.js";
 import type { ClusterSet } from "./clusters.js";
@@ -16,12 +18,6 @@ export type Minter =
   | "forgeExpiredCert"
   | "forgeForeignCaCert"
   | "revokedToken";
-
-const CREDENTIAL_HEADERS = [
-  "kubernetes-authorization",
-  "kubernetes-client-key-data",
-  "kubernetes-client-certificate-data",
-] as const;
 
 export interface NamedIdentity {
   identity: Identity;
@@ -49,14 +45,14 @@ export class Identities {
       const v = identity.headers[key];
       if (!v) continue;
       this.secrets.add(v);
-      this.secrets.add(v.replace(/^bearer\s+/i, ""));
-      if (key !== "kubernetes-authorization") this.secrets.add(Buffer.from(v, "base64").toString("utf8"));
+      this.secrets.add(bearerToken(v));
+      if (key !== HEADER.authorization) this.secrets.add(Buffer.from(v, "base64").toString("utf8"));
     }
-    const server = identity.headers["kubernetes-server"];
+    const server = identity.headers[HEADER.server];
     const own = this.net.ownAddress(cluster);
     const sent =
       own && server === this.clusters.all().get(cluster)?.server
-        ? { ...identity, headers: { ...identity.headers, "kubernetes-server": own } }
+        ? { ...identity, headers: { ...identity.headers, [HEADER.server]: own } }
         : identity;
     this.byName.set(name, { identity: sent, cluster });
     return sent;

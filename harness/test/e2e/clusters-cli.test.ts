@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { readClusterFile } from "../../src/clusters/file.js";
 import { attach } from "../../src/clusters/index.js";
 import type { ClusterInfo } from "../../src/clusters/types.js";
+import { bearerToken } from "../../src/credentials/bearer.js";
 import { directGet } from "../../src/credentials/direct.js";
 
 describe("auth-headers-conformance clusters up", () => {
@@ -61,7 +62,7 @@ describe("auth-headers-conformance clusters up", () => {
       expect((await directGet(cert.headers, "/api/v1/namespaces")).status).toBe(200);
       // ...and none of them reached the terminal.
       const secrets = [
-        (token.headers["kubernetes-authorization"] ?? "").replace(/^Bearer /, ""),
+        bearerToken(token.headers["kubernetes-authorization"]),
         cert.headers["kubernetes-client-key-data"] ?? "",
         cert.headers["kubernetes-client-certificate-data"] ?? "",
       ];

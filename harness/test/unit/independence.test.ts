@@ -49,4 +49,15 @@ describe("harness independence", () => {
     expect(found).toEqual(["reference-server/src/request/validate", ALLOWED]);
     expect(found.filter((p) => p !== ALLOWED)).toEqual(["reference-server/src/request/validate"]);
   });
+
+  it("is the rule docs/design.md states: the one allowed file, the one exempt folder", () => {
+    const design = readFileSync("docs/design.md", "utf8");
+    const section = design.slice(design.indexOf("## Why the harness never imports"));
+    const rule = section.slice(0, section.indexOf("\n## ", 4)).replace(/\s+/g, " ");
+    expect(rule).toContain(
+      "Code under `harness/src/` may import exactly one file of `reference-server/`: `src/wire/constants.ts`",
+    );
+    expect(EXEMPT).toEqual(["harness/src/bench/"]);
+    expect(rule).toContain("with one exemption: `harness/src/bench/`");
+  });
 });

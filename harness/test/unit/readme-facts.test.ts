@@ -58,3 +58,28 @@ describe("README", () => {
     expect(readme).toContain("`$AUTH_HEADERS_CACHE_DIR/controlplane/`");
   });
 });
+
+describe("docs/usage.md", () => {
+  const usage = readFileSync(join(PACKAGE_ROOT, "docs", "usage.md"), "utf8");
+
+  it("lists exactly the exit codes of run", () => {
+    const section = usage.slice(
+      usage.indexOf("## Exit codes"),
+      usage.indexOf("\n## ", usage.indexOf("## Exit codes") + 3),
+    );
+    const listed = [...section.matchAll(/^\| (\d+) \|/gm)].map((m) => Number(m[1]));
+    expect(listed).toEqual(Object.values(EXIT));
+  });
+
+  it("lists exactly the options of run", async () => {
+    const { buildProgram } = await import("../../src/cli/main.js");
+    const run = buildProgram().commands.find((c) => c.name() === "run");
+    const options = (run?.options ?? []).map((o) => o.long ?? "").filter((o) => o !== "--help");
+    expect(options.length).toBeGreaterThan(10);
+    const section = usage.slice(usage.indexOf("## `run` options"), usage.indexOf("## Profile format"));
+    const listed = [...section.matchAll(/^\| `([^`]+)`/gm)].flatMap(
+      (m) => (m[1] ?? "").match(/--[\w-]+/g) ?? [],
+    );
+    expect([...listed].sort()).toEqual([...options].sort());
+  });
+});

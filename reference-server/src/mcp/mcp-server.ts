@@ -13,6 +13,7 @@ import { type CallDeps, runCall } from "../call/run-call.js";
 import type { ClusterHeaderLines } from "../request/raw-headers.js";
 import { TOOLS } from "../tools/index.js";
 import { isObject } from "../transport/jsonrpc.js";
+import { SERVER_VERSION } from "../version.js";
 
 /** Key under which the HTTP layer hands a request's cluster header lines to the handler. */
 export const CLUSTER_HEADER_LINES = "authHeadersClusterLines";
@@ -29,7 +30,7 @@ const READ_ONLY = { readOnlyHint: true, destructiveHint: false, idempotentHint: 
  */
 export function createMcpServer(deps: CallDeps): Server {
   const server = new Server(
-    { name: "auth-headers-reference", version: "0.1.0" },
+    { name: "auth-headers-reference", version: SERVER_VERSION },
     {
       capabilities: { tools: {} },
       instructions:

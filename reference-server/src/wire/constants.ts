@@ -15,6 +15,13 @@ export type HeaderName = (typeof HEADER)[keyof typeof HEADER];
 
 export const HEADER_NAMES: readonly HeaderName[] = Object.values(HEADER);
 
+/** Headers that carry the credential: a token, or a client certificate and its key. */
+export const CREDENTIAL_HEADERS: readonly HeaderName[] = [
+  HEADER.authorization,
+  HEADER.clientCertificateData,
+  HEADER.clientKeyData,
+];
+
 /** Headers whose values are secrets: never logged, echoed or reported. */
 export const SECRET_HEADERS: readonly HeaderName[] = [HEADER.authorization, HEADER.clientKeyData];
 
@@ -39,6 +46,14 @@ export const ERROR_CODE = {
 
 export type ErrorCode = (typeof ERROR_CODE)[keyof typeof ERROR_CODE];
 
+/** The codes of a tuple refused before any use (AH-HDR, AH-NET-1): a valid tuple never gets one. */
+export const VALIDATION_CODES: readonly string[] = [
+  ERROR_CODE.missingHeader,
+  ERROR_CODE.invalidHeader,
+  ERROR_CODE.conflictingHeaders,
+  ERROR_CODE.serverNotAllowed,
+];
+
 /** Tools every provider must expose (kubernetes-mcp-server names); `whoami` is our extension. */
 export const REQUIRED_TOOLS = [
   "namespaces_list",
@@ -51,6 +66,3 @@ export const REQUIRED_TOOLS = [
 ] as const;
 
 export const EXTENSION_TOOLS = ["whoami"] as const;
-
-/** Version of docs/spec.md that the harness checks against. */
-export const SPEC_VERSION = "1.3.0";

@@ -2,7 +2,6 @@
 import type { Faults } from "../../src/faults.js";
 import { ambientKubeconfig } from "./ambient.js";
 import { composeFaults } from "./compose.js";
-import type { DefectName } from "./defect-names.js";
 import { dropExcessHeaders, noHostOriginCheck } from "./http-admission.js";
 import { echoTokenInErrors, logKey } from "./leaks.js";
 import {
@@ -42,8 +41,12 @@ import {
   lenientInsecureFlag,
 } from "./validation.js";
 
-/** A function where the defect keeps state (per server) or takes test stand-ins. */
-const DEFECTS: Record<DefectName, Partial<Faults> | (() => Partial<Faults>)> = {
+/**
+ * The one list of defect names in the code (fixtures/defects.yaml is their source; a unit test,
+ * harness/test/unit/defects-doc.test.ts, holds the two equal). A function where the defect keeps
+ * state (per server) or takes test stand-ins.
+ */
+const DEFECTS = {
   "bearer-bearer": bearerBearer,
   "skip-tls-verify": skipTlsVerify,
   "cache-by-server": cacheByServer,
@@ -82,10 +85,14 @@ const DEFECTS: Record<DefectName, Partial<Faults> | (() => Partial<Faults>)> = {
   "first-of-duplicate-header-lines": firstOfDuplicateHeaderLines,
   "lenient-insecure-flag": lenientInsecureFlag,
   "lenient-argument-names": lenientArgumentNames,
-};
+} satisfies Record<string, Partial<Faults> | (() => Partial<Faults>)>;
+
+export type DefectName = keyof typeof DEFECTS;
+
+export const DEFECT_NAMES = Object.keys(DEFECTS) as readonly DefectName[];
 
 export function defectFaults(name: DefectName): Partial<Faults> {
-  const d = DEFECTS[name];
+  const d: Partial<Faults> | (() => Partial<Faults>) = DEFECTS[name];
   return typeof d === "function" ? d() : d;
 }
 

@@ -1,7 +1,7 @@
 // Defects of the MCP lifecycle and the shape of answers (AH-LIFE, AH-SRC-3, AH-ERR, AH-ORIGIN).
 import type { Faults } from "../../src/faults.js";
 import type { ClusterHeaderLines } from "../../src/request/raw-headers.js";
-import { ERROR_CODE } from "../../src/wire/constants.js";
+import { VALIDATION_CODES } from "../../src/wire/constants.js";
 
 /** remember-initialize-headers: the cluster headers of `initialize` serve later calls without any (AH-SRC-3). */
 export function rememberInitializeHeaders(): Partial<Faults> {
@@ -43,12 +43,7 @@ export const noOrigin: Partial<Faults> = {
   },
 };
 
-const REFUSALS = new Set<string>([
-  ERROR_CODE.missingHeader,
-  ERROR_CODE.invalidHeader,
-  ERROR_CODE.conflictingHeaders,
-  ERROR_CODE.serverNotAllowed,
-]);
+const REFUSALS = new Set<string>(VALIDATION_CODES);
 
 /** jsonrpc-header-errors: refused values are JSON-RPC errors (-32602), not `isError` results (AH-ERR-1). */
 export const jsonrpcHeaderErrors: Partial<Faults> = {

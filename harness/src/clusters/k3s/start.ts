@@ -12,7 +12,8 @@ import { OWNED_CLUSTER_NAMES } from "../names.js";
 import type { ClusterInfo } from "../types.js";
 
 /** Pinned to the tag the testcontainers k3s module documents; override with AUTH_HEADERS_K3S_IMAGE. */
-export const K3S_IMAGE = process.env.AUTH_HEADERS_K3S_IMAGE ?? "rancher/k3s:v1.31.2-k3s1";
+export const DEFAULT_K3S_IMAGE = "rancher/k3s:v1.31.2-k3s1";
+export const K3S_IMAGE = process.env.AUTH_HEADERS_K3S_IMAGE ?? DEFAULT_K3S_IMAGE;
 
 const AUDIT_DIR = "/var/log/conformance";
 const TLS = "/var/lib/rancher/k3s/server/tls";

@@ -10,9 +10,16 @@ import { homedir } from "node:os";
 import { dirname, isAbsolute, join } from "node:path";
 import { PACKAGE_ROOT } from "../../package-root.js";
 
-export const KUBERNETES_VERSION = "v1.37.2";
-
 export const controlplaneSource = join(PACKAGE_ROOT, "harness", "controlplane");
+
+/** The `k8s.io/kubernetes` version go.mod requires: the one source of the kube-apiserver version. */
+export function kubernetesVersion(goMod: string): string {
+  const m = /^\s*k8s\.io\/kubernetes\s+(v\d+\.\d+\.\d+)\s*$/m.exec(goMod);
+  if (!m?.[1]) throw new Error("harness/controlplane/go.mod requires no k8s.io/kubernetes version");
+  return m[1];
+}
+
+export const KUBERNETES_VERSION = kubernetesVersion(readFileSync(join(controlplaneSource, "go.mod"), "utf8"));
 
 export class ControlPlaneBuildError extends Error {}
 
