@@ -213,13 +213,6 @@ export class SecretRegistry {
   }
 }
 
-/** Header values of these names are secrets. */
-export const SECRET_HEADER_NAMES = [
-  "kubernetes-authorization",
-  "kubernetes-client-key-data",
-  "kubernetes-client-certificate-data",
-];
-
 /**
  * Generic redaction of anything that looks like a credential, for text from
  * unknown sources. Applied to one value at a time, never to rendered output
