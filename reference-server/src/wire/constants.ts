@@ -53,4 +53,4 @@ export const REQUIRED_TOOLS = [
 export const EXTENSION_TOOLS = ["whoami"] as const;
 
 /** Version of docs/spec.md that the harness checks against. */
-export const SPEC_VERSION = "1.2.0";
+export const SPEC_VERSION = "2.0.0";
