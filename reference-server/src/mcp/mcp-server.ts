@@ -32,8 +32,9 @@ export function createMcpServer(deps: CallDeps): Server {
     { name: "auth-headers-reference", version: "0.1.0" },
     {
       capabilities: { tools: {} },
-      instructions:
-        "Every tool call names its own Kubernetes cluster (headers or _meta). Each successful result starts with a line 'cluster: <host> ca:<fingerprint>'; results of different calls may come from different clusters.",
+      instructions: deps.targets.contextArgument
+        ? `Every tool call names one of this server's clusters in its "${deps.targets.contextArgument.name}" argument and brings the caller's bearer token in the Authorization or kubernetes-authorization header. Each successful result starts with a line 'cluster: <host> ca:<fingerprint> context:<name>'.`
+        : "Every tool call names its own Kubernetes cluster (headers or _meta). Each successful result starts with a line 'cluster: <host> ca:<fingerprint>'; results of different calls may come from different clusters.",
     },
   );
   const context = deps.targets.contextArgument;

@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { assertAllBy, assertNone } from "../../../harness/src/audit/verdicts.js";
 import { attach, type Cluster } from "../../../harness/src/clusters/index.js";
-import type { ClusterInfo, Identity } from "../../../harness/src/clusters/types.js";
+import type { AuditEvent, ClusterInfo, Identity } from "../../../harness/src/clusters/types.js";
 import { signServiceAccountToken } from "../../../harness/src/credentials/forge.js";
 import { McpSession } from "../../../harness/src/mcp/client.js";
 import { loadKubeconfig } from "../../src/contexts/kubeconfig.js";
@@ -89,24 +89,31 @@ async function witnessed<T>(fn: () => Promise<T>) {
   return { out, onA: onA ?? [], onB: onB ?? [], onC: onC ?? [] };
 }
 
+/** One namespaces_list call in a fresh session, with what each cluster saw meanwhile. */
+async function witnessedCall(url: string, args: Record<string, unknown>, headers: Record<string, string>) {
+  const session = await McpSession.http(url);
+  try {
+    return await witnessed(() => session.call("namespaces_list", args, { headers }));
+  } finally {
+    await session.close();
+  }
+}
+
+function assertNoRequest(seen: { onA: AuditEvent[]; onB: AuditEvent[]; onC: AuditEvent[] }): void {
+  assertNone(seen.onA, "cluster A");
+  assertNone(seen.onB, "cluster B");
+  assertNone(seen.onC, "cluster C");
+}
+
 describe("known-clusters: the token reaches only the named context", () => {
   it("context a with A's token: A sees only that identity; B and C see nothing", async () => {
-    const url = await start();
     const id = await a.mintTokenIdentity();
-    const session = await McpSession.http(url);
-    try {
-      const { out, onA, onB, onC } = await witnessed(() =>
-        session.call("namespaces_list", { context: "a" }, { headers: bearer(tokenOf(id)) }),
-      );
-      expect(out.isError, out.text).toBe(false);
-      expect(out.text).toContain("context:a");
-      assertAllBy(onA, id.user, "cluster A");
-      expect(onA.some((e) => e.requestURI === "/api/v1/namespaces")).toBe(true);
-      assertNone(onB, "cluster B");
-      assertNone(onC, "cluster C");
-    } finally {
-      await session.close();
-    }
+    const seen = await witnessedCall(await start(), { context: "a" }, bearer(tokenOf(id)));
+    expect(seen.out.isError, seen.out.text).toBe(false);
+    expect(seen.out.text).toContain("context:a");
+    assertAllBy(seen.onA, id.user, "cluster A");
+    expect(seen.onA.some((e) => e.requestURI === "/api/v1/namespaces")).toBe(true);
+    assertNoRequest({ ...seen, onA: [] });
   });
 
   it("switching contexts in one session: each call on its own cluster with its own identity", async () => {
@@ -130,78 +137,43 @@ describe("known-clusters: the token reaches only the named context", () => {
 });
 
 describe("known-clusters: refusals contact no cluster and never use the kubeconfig's user", () => {
-  const cases: Array<[string, Record<string, string>, Record<string, unknown>, string]> = [
-    ["no token", {}, { context: "a" }, "missing-header"],
-    ["a Basic Authorization", { authorization: "Basic dXNlcjpwYXNz" }, { context: "a" }, "invalid-header"],
-    [
-      "an empty kubernetes-authorization",
-      { "kubernetes-authorization": "" },
-      { context: "a" },
-      "invalid-header",
-    ],
+  const cases: Array<[string, Record<string, string>, string]> = [
+    ["no token", {}, "missing-header"],
+    ["a Basic Authorization", { authorization: "Basic dXNlcjpwYXNz" }, "invalid-header"],
+    ["an empty kubernetes-authorization", { "kubernetes-authorization": "" }, "invalid-header"],
     [
       "client-certificate headers",
       { "kubernetes-client-certificate-data": "eA==", "kubernetes-client-key-data": "eA==" },
-      { context: "a" },
       "invalid-header",
     ],
   ];
   it.each(cases)(
     "%s: refused, and no cluster sees any request (the server identity included)",
-    async (_n, headers, args, code) => {
-      const url = await start();
-      const session = await McpSession.http(url);
-      try {
-        const { out, onA, onB, onC } = await witnessed(() =>
-          session.call("namespaces_list", args, { headers }),
-        );
-        expect(out.code, out.text).toBe(code);
-        assertNone(onA, "cluster A");
-        assertNone(onB, "cluster B");
-        assertNone(onC, "cluster C");
-      } finally {
-        await session.close();
-      }
+    async (_n, headers, code) => {
+      const seen = await witnessedCall(await start(), { context: "a" }, headers);
+      expect(seen.out.code, seen.out.text).toBe(code);
+      assertNoRequest(seen);
     },
   );
 
   it("an unknown context is refused before any request; the same token on a known context is served", async () => {
     const url = await start();
     const id = await a.mintTokenIdentity();
-    const session = await McpSession.http(url);
-    try {
-      const { out, onA, onB, onC } = await witnessed(() =>
-        session.call("namespaces_list", { context: "zzz" }, { headers: bearer(tokenOf(id)) }),
-      );
-      expect(out.code, out.text).toBe("invalid-argument");
-      for (const [evs, where] of [
-        [onA, "A"],
-        [onB, "B"],
-        [onC, "C"],
-      ] as const)
-        assertNone(evs, `cluster ${where}`);
-      const ok = await session.call("namespaces_list", { context: "a" }, { headers: bearer(tokenOf(id)) });
-      expect(ok.isError, ok.text).toBe(false);
-    } finally {
-      await session.close();
-    }
+    const seen = await witnessedCall(url, { context: "zzz" }, bearer(tokenOf(id)));
+    expect(seen.out.code, seen.out.text).toBe("invalid-argument");
+    assertNoRequest(seen);
+    const ok = await witnessedCall(url, { context: "a" }, bearer(tokenOf(id)));
+    expect(ok.out.isError, ok.out.text).toBe(false);
   });
 
   it("the kubeconfig's user is a working identity on the cluster (premise: its absence above is meaningful)", async () => {
     const id = serverIdentity.get(a.name);
     if (!id) throw new Error("no server identity");
-    const url = createReferenceServer({ port: 0, logLevel: "silent" });
-    servers.push(url);
-    const session = await McpSession.http(await url.listen());
-    try {
-      const { out, onA } = await witnessed(() =>
-        session.call("namespaces_list", {}, { headers: id.headers }),
-      );
-      expect(out.isError, out.text).toBe(false);
-      assertAllBy(onA, id.user, "cluster A");
-    } finally {
-      await session.close();
-    }
+    const tuple = createReferenceServer({ port: 0, logLevel: "silent" });
+    servers.push(tuple);
+    const seen = await witnessedCall(await tuple.listen(), {}, id.headers);
+    expect(seen.out.isError, seen.out.text).toBe(false);
+    assertAllBy(seen.onA, id.user, "cluster A");
   });
 });
 
@@ -216,18 +188,14 @@ describe("known-clusters: OAuth validation with cluster A's real ServiceAccount 
   });
 
   it("accepts a real TokenRequest token for both audiences; the API server sees that identity", async () => {
-    const url = await start({ issuer, jwksFile });
     const id = await a.mintTokenIdentity({ audiences: [issuer, AUDIENCE] });
-    const session = await McpSession.http(url);
-    try {
-      const { out, onA } = await witnessed(() =>
-        session.call("namespaces_list", { context: "a" }, { headers: bearer(tokenOf(id)) }),
-      );
-      expect(out.isError, out.text).toBe(false);
-      assertAllBy(onA, id.user, "cluster A");
-    } finally {
-      await session.close();
-    }
+    const seen = await witnessedCall(
+      await start({ issuer, jwksFile }),
+      { context: "a" },
+      bearer(tokenOf(id)),
+    );
+    expect(seen.out.isError, seen.out.text).toBe(false);
+    assertAllBy(seen.onA, id.user, "cluster A");
   });
 
   it.each([
@@ -239,25 +207,12 @@ describe("known-clusters: OAuth validation with cluster A's real ServiceAccount 
       "key the issuer does not publish|issuer",
     ],
   ])("refuses %s, naming the check, before any request", async (name, why) => {
-    const url = await start({ issuer, jwksFile });
     const token = await badToken(name);
-    const session = await McpSession.http(url);
-    try {
-      const { out, onA, onB, onC } = await witnessed(() =>
-        session.call("namespaces_list", { context: "a" }, { headers: bearer(token) }),
-      );
-      expect(out.code, out.text).toBe("unauthorized");
-      expect(out.text).toMatch(new RegExp(why));
-      expect(out.text).not.toContain(token.slice(-20));
-      for (const [evs, where] of [
-        [onA, "A"],
-        [onB, "B"],
-        [onC, "C"],
-      ] as const)
-        assertNone(evs, `cluster ${where}`);
-    } finally {
-      await session.close();
-    }
+    const seen = await witnessedCall(await start({ issuer, jwksFile }), { context: "a" }, bearer(token));
+    expect(seen.out.code, seen.out.text).toBe("unauthorized");
+    expect(seen.out.text).toMatch(new RegExp(why));
+    expect(seen.out.text).not.toContain(token.slice(-20));
+    assertNoRequest(seen);
   });
 
   async function badToken(name: string): Promise<string> {
