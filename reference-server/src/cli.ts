@@ -1,4 +1,6 @@
 import { Command, InvalidArgumentError, Option } from "commander";
+import { KubeconfigError, loadKubeconfig } from "./contexts/kubeconfig.js";
+import { readJwks } from "./contexts/oauth.js";
 import { parseAllowlist } from "./policy/allowlist.js";
 import { DEFAULTS, type ReferenceServerOptions } from "./server.js";
 import { allowedHostsFor } from "./transport/admission.js";
@@ -130,6 +132,16 @@ export function parseCli(argv: readonly string[]): ReferenceServerOptions {
       "Origins allowed to call (scheme://host[:port]), comma-separated, repeatable; * for any. Default: none (requests without Origin are always served)",
       list,
     )
+    .option(
+      "--kubeconfig <file>",
+      "serve the known-clusters class: the clusters are this kubeconfig's contexts, each tool takes a `context` argument, the caller's token comes per request in Authorization or kubernetes-authorization; the kubeconfig's users are never used",
+    )
+    .option(
+      "--oauth-issuer <url>",
+      "with --kubeconfig: validate every token's issuer (iss), signature, expiry and audience",
+    )
+    .option("--oauth-audience <aud>", "with --oauth-issuer: the audience (aud) a token must name")
+    .option("--oauth-jwks <file>", "with --oauth-issuer: the issuer's published keys (a JWKS JSON file)")
     .addOption(
       new Option("--log-level <level>", "log level (JSON lines on stderr)")
         .choices(["trace", "debug", "info", "warn", "error", "fatal", "silent"])
@@ -160,6 +172,10 @@ export function parseCli(argv: readonly string[]): ReferenceServerOptions {
     maxResponseSize: number;
     allowedHosts?: string[];
     allowedOrigins?: string[];
+    kubeconfig?: string;
+    oauthIssuer?: string;
+    oauthAudience?: string;
+    oauthJwks?: string;
     logLevel: string;
   }>();
   // Every start-up error is a usage error: exit 2, the flag named.
@@ -199,7 +215,9 @@ export function parseCli(argv: readonly string[]): ReferenceServerOptions {
     if (origin !== "*" && !/^[a-z][a-z0-9+.-]*:\/\/[^/?#\s]+$/i.test(origin))
       fail(`--allowed-origins: not an origin (scheme://host[:port]): ${origin}`);
   }
+  const knownClusters = knownClustersOf(o, fail);
   return {
+    ...(knownClusters ? { knownClusters } : {}),
     host: o.host,
     port: o.port,
     stateless: o.stateless,
@@ -223,4 +241,47 @@ export function parseCli(argv: readonly string[]): ReferenceServerOptions {
     allowedOrigins: o.allowedOrigins,
     logLevel: o.logLevel,
   };
+}
+
+function knownClustersOf(
+  o: {
+    kubeconfig?: string;
+    oauthIssuer?: string;
+    oauthAudience?: string;
+    oauthJwks?: string;
+    stdio: boolean;
+    allowPlainHttp: boolean;
+    allowInsecureTls: boolean;
+  },
+  fail: (message: string) => never,
+): ReferenceServerOptions["knownClusters"] {
+  const oauthFlags = [o.oauthIssuer, o.oauthAudience, o.oauthJwks];
+  if (!o.kubeconfig) {
+    if (oauthFlags.some((f) => f !== undefined))
+      fail("--oauth-issuer, --oauth-audience and --oauth-jwks need --kubeconfig");
+    return undefined;
+  }
+  if (o.stdio) fail("--kubeconfig needs HTTP: over --stdio no request carries a caller's token");
+  if (oauthFlags.some((f) => f !== undefined) && oauthFlags.some((f) => f === undefined))
+    fail("--oauth-issuer, --oauth-audience and --oauth-jwks go together");
+  let contexts: ReturnType<typeof loadKubeconfig> | undefined;
+  try {
+    contexts = loadKubeconfig(o.kubeconfig, o);
+  } catch (err) {
+    fail(
+      err instanceof KubeconfigError
+        ? err.message
+        : `--kubeconfig ${o.kubeconfig}: ${(err as Error).message}`,
+    );
+  }
+  if (!contexts) return undefined;
+  if (!o.oauthIssuer || !o.oauthAudience || !o.oauthJwks) return { contexts };
+  let jwks: ReturnType<typeof readJwks> | undefined;
+  try {
+    jwks = readJwks(o.oauthJwks);
+  } catch (err) {
+    fail(`--oauth-jwks ${o.oauthJwks}: ${(err as Error).message}`);
+  }
+  if (!jwks) return undefined;
+  return { contexts, oauth: { issuer: o.oauthIssuer, audience: o.oauthAudience, jwks } };
 }

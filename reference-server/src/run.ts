@@ -30,6 +30,15 @@ export async function run(options: ReferenceServerOptions): Promise<void> {
     {
       where,
       stateless: !!options.stateless,
+      ...(options.knownClusters
+        ? {
+            class: "known-clusters",
+            contexts: [...options.knownClusters.contexts.keys()],
+            tokens: options.knownClusters.oauth
+              ? "OAuth-validated"
+              : "passed through (the API server decides)",
+          }
+        : {}),
       allowlist,
       ...(options.stdio
         ? {}

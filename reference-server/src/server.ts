@@ -1,5 +1,8 @@
 import type { DestinationStream } from "pino";
 import { createCallDeps } from "./call/call-deps.js";
+import { knownClustersSource } from "./contexts/known-clusters-source.js";
+import type { KnownContext } from "./contexts/kubeconfig.js";
+import { type OAuthSettings, oauthVerifier } from "./contexts/oauth.js";
 import { type Faults, NO_FAULTS } from "./faults.js";
 import { createLogger, type Logger } from "./log/logger.js";
 import { NetworkPolicy, type Resolver } from "./policy/network-policy.js";
@@ -58,6 +61,16 @@ export interface ReferenceServerOptions {
   pool?: { maxEntries?: number; idleMs?: number; maxSockets?: number; maxIdleSockets?: number };
   /** Test hook for DNS so unit tests never resolve real names. */
   resolver?: Resolver;
+  /**
+   * Serve the known-clusters class (docs/spec.md section 11): the clusters are these contexts
+   * (from `--kubeconfig`), each call names one and brings its own bearer token; the
+   * kubeconfig's users are never read. HTTP only.
+   */
+  knownClusters?: {
+    contexts: ReadonlyMap<string, KnownContext>;
+    /** Validate every token (AH-KC-10); absent: passthrough, the API server decides. */
+    oauth?: OAuthSettings | undefined;
+  };
   /** Deliberate faults; only the test-only faulty entry point (test/faulty/) sets this. */
   faults?: Faults;
 }
@@ -108,6 +121,10 @@ export function createReferenceServer(given: ReferenceServerOptions = {}): Refer
     maxIdleSockets: options.pool?.maxIdleSockets,
     faults,
   });
+  const known = options.knownClusters;
+  if (known && options.stdio)
+    throw new Error("the known-clusters class needs HTTP: stdio carries no per-request token");
+  const maxValueBytes = options.maxValueSize ?? DEFAULTS.maxValueSize;
   const deps = createCallDeps({
     policy: new NetworkPolicy({ allowedServers: options.allowedServers, resolver: options.resolver, faults }),
     pool,
@@ -115,12 +132,19 @@ export function createReferenceServer(given: ReferenceServerOptions = {}): Refer
     requestTimeoutMs: options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs,
     allowPlainHttp: options.allowPlainHttp ?? false,
     allowInsecureTls: options.allowInsecureTls ?? false,
-    maxValueBytes: options.maxValueSize ?? DEFAULTS.maxValueSize,
+    maxValueBytes,
     maxInFlight: options.maxInFlight ?? DEFAULTS.maxInFlight,
     maxInFlightPerServer: options.maxInFlightPerServer ?? DEFAULTS.maxInFlightPerServer,
     maxResponseBytes: options.maxResponseSize ?? DEFAULTS.maxResponseSize,
     maxPendingResponseBytes: options.maxPendingResponseBytes ?? DEFAULTS.maxPendingResponseBytes,
     faults,
+    targets: known
+      ? knownClustersSource({
+          contexts: known.contexts,
+          verify: known.oauth ? oauthVerifier(known.oauth) : undefined,
+          maxValueBytes,
+        })
+      : undefined,
   });
 
   if (options.stdio) {

@@ -24,6 +24,8 @@ export function signServiceAccountToken(
   info: ClusterInfo,
   sa: { namespace: string; name: string; uid: string },
   window: { notBefore: Date; expires: Date },
+  /** The `aud` claim; default: the issuer (the API server's own audience). */
+  audiences?: readonly string[],
 ): string {
   requireAbility(info, "forgeExpiredToken");
   const { signingKeyPem, issuer } = info.serviceAccount;
@@ -37,7 +39,7 @@ export function signServiceAccountToken(
     typ: "JWT",
   };
   const claims = {
-    aud: [issuer],
+    aud: audiences ?? [issuer],
     exp: Math.floor(window.expires.getTime() / 1000),
     iat: Math.floor(window.notBefore.getTime() / 1000),
     nbf: Math.floor(window.notBefore.getTime() / 1000),

@@ -41,7 +41,12 @@ export interface CertIdentity extends Identity {
 
 export async function mintTokenIdentity(
   info: ClusterInfo,
-  opts: { prefix?: string; expirationSeconds?: number } = {},
+  opts: {
+    prefix?: string;
+    expirationSeconds?: number;
+    /** TokenRequest audiences; empty (the default) means the API server's own. */
+    audiences?: string[];
+  } = {},
 ): Promise<TokenIdentity> {
   const core = adminKubeConfig(info).makeApiClient(CoreV1Api);
   const namespace = info.namespaces.fixture;
@@ -53,7 +58,7 @@ export async function mintTokenIdentity(
   const tr = await core.createNamespacedServiceAccountToken({
     name,
     namespace,
-    body: { spec: { audiences: [], expirationSeconds: opts.expirationSeconds ?? 3600 } },
+    body: { spec: { audiences: opts.audiences ?? [], expirationSeconds: opts.expirationSeconds ?? 3600 } },
   });
   const token = tr.status?.token;
   if (!token) throw new Error(`TokenRequest for ${name} on ${info.name} returned no token`);

@@ -5,7 +5,7 @@
 // CONFORMANT. Expected failures are matched per check, so every report tells
 // them the same way.
 import { GENERIC_REQUIREMENTS, requirementIdsOf } from "../checks/recorder.js";
-import type { Requirement } from "../spec/requirements.js";
+import { classOf, DEFAULT_CLASS, type Requirement, type RequirementClass } from "../spec/requirements.js";
 import { type ExpectationOutcome, type ExpectedFailure, matchExpectations } from "./expected-failures.js";
 import type { ScenarioResult } from "./messages.js";
 import type { CheckRecord, ScenarioRecord } from "./model.js";
@@ -97,6 +97,8 @@ export function computeVerdict(
   requirements: readonly Requirement[],
   expected: readonly ExpectedFailure[] = [],
   allScenarios: readonly { id: string; tags: readonly string[]; line?: number }[] = results,
+  /** The conformance class the run judges: requirements of another class are not its verdict's. */
+  judgedClass: RequirementClass = DEFAULT_CLASS,
 ): Verdict {
   const byId = new Map(requirements.map((r) => [r.id, r]));
   const lines = new Map(allScenarios.map((s) => [s.id, s.line]));
@@ -143,7 +145,7 @@ export function computeVerdict(
   // ---- requirements ----
   const planned = new Set(allScenarios.flatMap((s) => requirementIdsOf(s.tags)));
   const reqEntries: RequirementEntry[] = requirements
-    .filter((q) => !q.withdrawn)
+    .filter((q) => !q.withdrawn && classOf(q) === judgedClass)
     .map((q) => {
       const counts = { pass: 0, fail: 0, untestable: 0, skipped: 0, expected: 0 };
       const names = new Set<string>();

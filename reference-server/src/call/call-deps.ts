@@ -7,6 +7,7 @@ import { type ValidationOptions, validateTuple } from "../request/validate.js";
 import type { ClientPool } from "../upstream/client-pool.js";
 import { InFlightLimit } from "../upstream/in-flight.js";
 import type { CallDeps } from "./run-call.js";
+import { type TargetSource, tupleSource } from "./target-source.js";
 
 export interface CallDepsOptions extends ValidationOptions {
   readonly policy: NetworkPolicy;
@@ -19,6 +20,8 @@ export interface CallDepsOptions extends ValidationOptions {
   /** Bytes all upstream answers being read may hold together (beyond a small part of each). */
   readonly maxPendingResponseBytes: number;
   readonly faults?: Faults;
+  /** Another class's target source (known-clusters); default: the tuple class. */
+  readonly targets?: TargetSource;
 }
 
 /** What every call needs, with the faults wrapped around selection and validation once, not per call. */
@@ -37,8 +40,12 @@ export function createCallDeps(o: CallDepsOptions): CallDeps {
     responseLimits: { maxBytes: o.maxResponseBytes, budget: new ByteBudget(o.maxPendingResponseBytes) },
     logger: o.logger,
     requestTimeoutMs: o.requestTimeoutMs,
-    selectTuple: faults.selectTuple(selectRawTuple),
-    validateTuple: faults.validateTuple((raw) => validateTuple(raw, validation)),
+    targets:
+      o.targets ??
+      tupleSource(
+        faults.selectTuple(selectRawTuple),
+        faults.validateTuple((raw) => validateTuple(raw, validation)),
+      ),
     faults,
   };
 }

@@ -3,7 +3,7 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { scrubSecrets } from "../errors/scrub.js";
 import { isToolError, ToolError } from "../errors/tool-error.js";
 import { mapStatus, mapTransportError } from "../errors/upstream-errors.js";
-import type { Faults, SelectTuple, ValidateTuple } from "../faults.js";
+import type { Faults } from "../faults.js";
 import { callLogger, type Logger } from "../log/logger.js";
 import { originLine, originOf } from "../origin/origin.js";
 import type { NetworkPolicy } from "../policy/network-policy.js";
@@ -16,6 +16,7 @@ import type { ClientPool } from "../upstream/client-pool.js";
 import type { InFlightLimit } from "../upstream/in-flight.js";
 import { kubeRequest, type ResponseLimits } from "../upstream/kube-request.js";
 import { ERROR_CODE } from "../wire/constants.js";
+import type { TargetSource } from "./target-source.js";
 
 export interface CallDeps {
   readonly policy: NetworkPolicy;
@@ -26,9 +27,8 @@ export interface CallDeps {
   readonly logger: Logger;
   /** Deadline of a call's upstream work; Infinity means none. */
   readonly requestTimeoutMs: number;
-  /** Source selection and validation, with the faults already wrapped around them (call-deps.ts). */
-  readonly selectTuple: SelectTuple;
-  readonly validateTuple: ValidateTuple;
+  /** Where a call's cluster and identity come from (the conformance class served). */
+  readonly targets: TargetSource;
   readonly faults: Faults;
 }
 
@@ -60,7 +60,7 @@ export async function runCall(input: CallInput, deps: CallDeps): Promise<CallToo
   try {
     let result: CallToolResult;
     try {
-      target = await resolveTarget(input, deps);
+      target = await deps.targets.resolve(input);
       result = await serve(target, input, deps);
     } catch (caught) {
       if (!isToolError(caught) && !target) {
@@ -85,6 +85,7 @@ export async function runCall(input: CallInput, deps: CallDeps): Promise<CallToo
       requestId,
       ...(input.sessionId ? { sessionId: input.sessionId } : {}),
       tool: input.tool.name,
+      ...(target?.context !== undefined ? { context: target.context } : {}),
       server: target?.server.host ?? null,
       outcome,
       ms: Math.round(performance.now() - started),
@@ -127,15 +128,6 @@ async function serve(target: ClusterTarget, input: CallInput, deps: CallDeps): P
     content: [{ type: "text", text: `${originLine(origin)}\n${output.text}` }],
     structuredContent: { cluster: origin, ...output.structured },
   };
-}
-
-async function resolveTarget(input: CallInput, deps: CallDeps): Promise<ClusterTarget> {
-  const source: CallSource = {
-    meta: input.meta,
-    headerLines: input.headerLines,
-    metaDuplicateKey: input.metaDuplicateKey,
-  };
-  return deps.validateTuple(await deps.selectTuple(source), source);
 }
 
 /**

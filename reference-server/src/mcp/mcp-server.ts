@@ -33,18 +33,28 @@ export function createMcpServer(deps: CallDeps): Server {
     { name: "auth-headers-reference", version: SERVER_VERSION },
     {
       capabilities: { tools: {} },
-      instructions:
-        "Every tool call names its own Kubernetes cluster (headers or _meta). Each successful result starts with a line 'cluster: <host> ca:<fingerprint>'; results of different calls may come from different clusters.",
+      instructions: deps.targets.contextArgument
+        ? `Every tool call names one of this server's clusters in its "${deps.targets.contextArgument.name}" argument and brings the caller's bearer token in the Authorization or kubernetes-authorization header. Each successful result starts with a line 'cluster: <host> ca:<fingerprint> context:<name>'.`
+        : "Every tool call names its own Kubernetes cluster (headers or _meta). Each successful result starts with a line 'cluster: <host> ca:<fingerprint>'; results of different calls may come from different clusters.",
     },
   );
-  server.setRequestHandler(ListToolsRequestSchema, async () => ({
-    tools: TOOLS.map((t) => ({
-      name: t.name,
-      description: t.description,
-      inputSchema: t.inputSchema,
-      annotations: READ_ONLY,
-    })),
+  const context = deps.targets.contextArgument;
+  const tools = TOOLS.map((t) => ({
+    name: t.name,
+    description: t.description,
+    inputSchema: context
+      ? {
+          ...t.inputSchema,
+          properties: {
+            ...t.inputSchema.properties,
+            [context.name]: { type: "string", description: context.description },
+          },
+          required: [...(t.inputSchema.required ?? []), context.name],
+        }
+      : t.inputSchema,
+    annotations: READ_ONLY,
   }));
+  server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools }));
   registerWithoutResultParse(server, ToolsCallEnvelope, async (request, extra) => {
     const params = toolsCallParams(request.params);
     const tool = TOOLS.find((t) => t.name === params.name);

@@ -7,6 +7,8 @@ export interface ClusterTarget {
   readonly caFingerprint: string | null;
   readonly insecureSkipTlsVerify: boolean;
   readonly auth: TokenAuth | CertAuth;
+  /** The server's context the call named (known-clusters class); absent in the tuple class. */
+  readonly context?: string;
 }
 
 export interface TokenAuth {

@@ -1,20 +1,24 @@
-import { HEADER_NAMES, type HeaderName } from "../wire/constants.js";
+import { HEADER_NAMES, type RequestHeaderName } from "../wire/constants.js";
 
 /**
  * Every line of each cluster header, in arrival order. Built from
  * `IncomingMessage.rawHeaders` because Node's `headers` object joins repeated
  * lines with ", " and the spec forbids silently picking one of them.
  */
-export type ClusterHeaderLines = ReadonlyMap<HeaderName, readonly string[]>;
+export type ClusterHeaderLines = ReadonlyMap<RequestHeaderName, readonly string[]>;
 
-const KNOWN = new Set<string>(HEADER_NAMES);
+/** The tuple class's header names; the known-clusters class adds `authorization`. */
+export const CLUSTER_HEADERS: ReadonlySet<RequestHeaderName> = new Set(HEADER_NAMES);
 
-export function clusterHeaderLines(rawHeaders: readonly string[]): ClusterHeaderLines {
-  const lines = new Map<HeaderName, string[]>();
+export function clusterHeaderLines(
+  rawHeaders: readonly string[],
+  names: ReadonlySet<RequestHeaderName> = CLUSTER_HEADERS,
+): ClusterHeaderLines {
+  const lines = new Map<RequestHeaderName, string[]>();
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
     const name = (rawHeaders[i] ?? "").toLowerCase();
-    if (!KNOWN.has(name)) continue;
-    const key = name as HeaderName;
+    if (!names.has(name as RequestHeaderName)) continue;
+    const key = name as RequestHeaderName;
     const list = lines.get(key) ?? [];
     list.push(rawHeaders[i + 1] ?? "");
     lines.set(key, list);

@@ -68,22 +68,29 @@ export function fromMetaObject(meta: Record<string, unknown>): RawTuple {
 export function fromHeaderLines(lines: ClusterHeaderLines): RawTuple {
   const fields = new Map<HeaderName, string>();
   for (const [name, values] of lines) {
-    const first = values[0] ?? "";
-    if (values.length > 1) {
-      throw new ToolError(
-        ERROR_CODE.invalidHeader,
-        `header "${name}" was sent ${values.length} times; each cluster header must occur exactly once (AH-HDR-8).`,
-      );
-    }
-    // No legal value of any cluster header contains a comma, so a comma means
-    // a proxy (or Node) joined repeated lines into one.
-    if (first.includes(",")) {
-      throw new ToolError(
-        ERROR_CODE.invalidHeader,
-        `header "${name}" holds comma-separated values; each cluster header must carry a single value (AH-HDR-8).`,
-      );
-    }
-    fields.set(name, first.trim());
+    // The tuple class takes its credential from kubernetes-authorization only.
+    if (name === "authorization") continue;
+    fields.set(name, singleHeaderValue(name, values, "AH-HDR-8"));
   }
   return { source: "headers", fields };
+}
+
+/** The one value of a header sent once, trimmed; repeated lines and comma-joined values are refused. */
+export function singleHeaderValue(name: string, values: readonly string[], rule: string): string {
+  const first = values[0] ?? "";
+  if (values.length > 1) {
+    throw new ToolError(
+      ERROR_CODE.invalidHeader,
+      `header "${name}" was sent ${values.length} times; each cluster header must occur exactly once (${rule}).`,
+    );
+  }
+  // No legal value of any cluster header contains a comma, so a comma means
+  // a proxy (or Node) joined repeated lines into one.
+  if (first.includes(",")) {
+    throw new ToolError(
+      ERROR_CODE.invalidHeader,
+      `header "${name}" holds comma-separated values; each cluster header must carry a single value (${rule}).`,
+    );
+  }
+  return first.trim();
 }

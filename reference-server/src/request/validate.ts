@@ -19,22 +19,13 @@ export interface ValidationOptions {
 
 const missing = (name: HeaderName, why: string) =>
   new ToolError(ERROR_CODE.missingHeader, `"${name}" is required: ${why}`);
-const invalid = (name: HeaderName, why: string) =>
+const invalid = (name: string, why: string) =>
   new ToolError(ERROR_CODE.invalidHeader, `"${name}" is invalid: ${why}`);
 
 /** AH-HDR-*: turn one call's raw fields into a target, or throw a ToolError naming the field. */
 export function validateTuple(raw: RawTuple, options: ValidationOptions): ClusterTarget {
   const f = raw.fields;
-  for (const [name, value] of f) {
-    if (value.trim() === "") throw invalid(name, "the value is empty.");
-    // Characters first: a UTF-8 byte count walks the whole string.
-    if (value.length > options.maxValueBytes || Buffer.byteLength(value) > options.maxValueBytes) {
-      throw invalid(
-        name,
-        `the value is longer than ${options.maxValueBytes} bytes, the most this server accepts (AH-HDR-9).`,
-      );
-    }
-  }
+  for (const [name, value] of f) checkValueSize(name, value, options.maxValueBytes);
   const server = validateServer(f.get(HEADER.server), options);
   options.screenServer?.(server);
   const insecure = validateInsecure(f.get(HEADER.insecureSkipTlsVerify), options);
@@ -69,6 +60,18 @@ export function validateTuple(raw: RawTuple, options: ValidationOptions): Cluste
 
   const auth = validateAuth(f);
   return { server, caPem, caFingerprint, insecureSkipTlsVerify: insecure, auth };
+}
+
+/** AH-HDR-11/12: an empty value is invalid, never absent; a value over the limit is refused before parsing. */
+export function checkValueSize(name: string, value: string, maxValueBytes: number): void {
+  if (value.trim() === "") throw invalid(name, "the value is empty.");
+  // Characters first: a UTF-8 byte count walks the whole string.
+  if (value.length > maxValueBytes || Buffer.byteLength(value) > maxValueBytes) {
+    throw invalid(
+      name,
+      `the value is longer than ${maxValueBytes} bytes, the most this server accepts (AH-HDR-9).`,
+    );
+  }
 }
 
 interface ParsedCa {
@@ -187,23 +190,29 @@ const BEARER_SP = /^bearer /i;
 const OTHER_SCHEME = /^[A-Za-z][\x21-\x7e]* /;
 
 /**
- * AH-HDR-6: "Bearer" (any case) + exactly one ASCII space + a token68, or a bare token68.
+ * AH-HDR-6: "Bearer" (any case) + exactly one ASCII space + a token68, or a bare token68
+ * (the known-clusters class's `Authorization` header: Bearer only, AH-KC-2).
  * Splitting on \s would also split on NBSP, U+2028, a BOM or a tab, so a value that
  * looks different to every intermediary would pass as a Bearer token.
  */
-function parseAuthorization(value: string): string {
-  if (/^bearer$/i.test(value))
-    throw invalid(HEADER.authorization, '"Bearer" needs a token after it (AH-HDR-6).');
+export function parseAuthorization(
+  value: string,
+  header: string = HEADER.authorization,
+  rule = "AH-HDR-6",
+  bare = true,
+): string {
+  if (/^bearer$/i.test(value)) throw invalid(header, `"Bearer" needs a token after it (${rule}).`);
   if (BEARER_SP.test(value)) {
     const token = value.slice("Bearer ".length);
     if (TOKEN68.test(token)) return token;
   } else if (TOKEN68.test(value)) {
-    return value;
+    if (bare) return value;
+    throw invalid(header, `must be "Bearer <token>"; a bare token is not accepted in this header (${rule}).`);
   } else if (OTHER_SCHEME.test(value) && !/^bearer/i.test(value)) {
-    throw invalid(HEADER.authorization, "only the Bearer scheme (or a bare token) is accepted (AH-HDR-6).");
+    throw invalid(header, `only the Bearer scheme${bare ? " (or a bare token)" : ""} is accepted (${rule}).`);
   }
   throw invalid(
-    HEADER.authorization,
-    'must be "Bearer <token>" with exactly one space, or a bare token; a token is made of A-Z a-z 0-9 - . _ ~ + / and may end in = (RFC 6750) (AH-HDR-6).',
+    header,
+    `must be "Bearer <token>" with exactly one space${bare ? ", or a bare token" : ""}; a token is made of A-Z a-z 0-9 - . _ ~ + / and may end in = (RFC 6750) (${rule}).`,
   );
 }

@@ -303,7 +303,8 @@ export class HttpFrontend {
     sessionId: string | undefined,
     initialize: boolean,
   ): ClusterHeaderLines {
-    return this.options.deps.faults.callHeaderLines(clusterHeaderLines(req.rawHeaders), {
+    const names = this.options.deps.targets.headerNames;
+    return this.options.deps.faults.callHeaderLines(clusterHeaderLines(req.rawHeaders, names), {
       sessionId,
       initialize,
     });

@@ -22,6 +22,19 @@ export const CREDENTIAL_HEADERS: readonly HeaderName[] = [
   HEADER.clientKeyData,
 ];
 
+/**
+ * The known-clusters class (docs/spec.md section 11): the server knows the clusters (its
+ * kubeconfig's contexts), the `context` argument of every tool picks one, and the caller's
+ * bearer token comes with each HTTP request in one of two headers.
+ */
+export const KNOWN_CLUSTERS = {
+  contextArgument: "context",
+  tokenHeaders: [HEADER.authorization, "authorization"],
+} as const;
+
+/** Request header lines a call may see: the cluster headers, and `authorization` (known-clusters). */
+export type RequestHeaderName = HeaderName | "authorization";
+
 /** Headers whose values are secrets: never logged, echoed or reported. */
 export const SECRET_HEADERS: readonly HeaderName[] = [HEADER.authorization, HEADER.clientKeyData];
 

@@ -1,7 +1,7 @@
 // Defects in refusing values before any connection (AH-HDR, AH-SRC-6).
 import type { Faults } from "../../src/faults.js";
 import type { RawTuple } from "../../src/request/source.js";
-import { HEADER, type HeaderName } from "../../src/wire/constants.js";
+import { HEADER, type HeaderName, type RequestHeaderName } from "../../src/wire/constants.js";
 
 function without(raw: RawTuple, drop: (name: HeaderName, value: string) => boolean): RawTuple {
   return { source: raw.source, fields: new Map([...raw.fields].filter(([k, v]) => !drop(k, v))) };
@@ -36,7 +36,7 @@ export const emptyValueAsMissing: Partial<Faults> = {
 export const firstDuplicateHeader: Partial<Faults> = {
   selectTuple: (select) => (call) => {
     if (!call.headerLines) return select(call);
-    const lines = new Map<HeaderName, string[]>();
+    const lines = new Map<RequestHeaderName, string[]>();
     for (const [name, values] of call.headerLines)
       lines.set(name, [((values[0] ?? "").split(",")[0] ?? "").trim()]);
     return select({ ...call, headerLines: lines });
@@ -64,7 +64,7 @@ export const lenientBearerSeparator: Partial<Faults> = {
 export const firstOfDuplicateHeaderLines: Partial<Faults> = {
   selectTuple: (select) => (call) => {
     if (!call.headerLines) return select(call);
-    const lines = new Map<HeaderName, string[]>();
+    const lines = new Map<RequestHeaderName, string[]>();
     for (const [name, values] of call.headerLines) lines.set(name, values.slice(0, 1));
     return select({ ...call, headerLines: lines });
   },

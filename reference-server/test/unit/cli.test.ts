@@ -1,6 +1,9 @@
 // The production command line: start-up errors exit 2 with a message naming the flag.
 
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createReferenceServer } from "../../src/server.js";
 import { runToExit, type Spawned, spawnServer } from "./helpers/spawn.js";
@@ -83,5 +86,47 @@ describe("start-up failures", () => {
     expect(r.code).toBe(1);
     expect(r.err).toContain(`cannot listen on 127.0.0.1:${port}: address already in use (EADDRINUSE)`);
     expect(r.err).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe("--kubeconfig (known-clusters class)", () => {
+  const dir = mkdtempSync(join(tmpdir(), "cli-kubeconfig-"));
+  const file = (name: string, text: string) => {
+    writeFileSync(join(dir, name), text);
+    return join(dir, name);
+  };
+  const ca = Buffer.from(readFileSync("reference-server/test/fixtures/ca-a.crt")).toString("base64");
+  const good = file(
+    "good",
+    `clusters:\n- name: a\n  cluster: { server: "https://127.0.0.1:6443", certificate-authority-data: ${ca} }\ncontexts:\n- name: ctx-a\n  context: { cluster: a, user: nobody }\n`,
+  );
+
+  it.each([
+    ["--stdio", ["--stdio", "--kubeconfig", good], /--kubeconfig needs HTTP/],
+    ["OAuth flags without --kubeconfig", ["--oauth-issuer", "https://i"], /need --kubeconfig/],
+    ["half the OAuth flags", ["--kubeconfig", good, "--oauth-issuer", "https://i"], /go together/],
+    [
+      "a context without a CA",
+      [
+        "--kubeconfig",
+        file(
+          "noca",
+          'clusters:\n- name: a\n  cluster: { server: "https://127.0.0.1:6443" }\ncontexts:\n- name: x\n  context: { cluster: a }\n',
+        ),
+      ],
+      /context "x".*no certificate-authority/,
+    ],
+    ["a missing file", ["--kubeconfig", join(dir, "absent")], /--kubeconfig .*absent/],
+  ])("%s is a start-up error (exit 2) naming the flag", async (_name, args, message) => {
+    const r = await runToExit(BIN, ["--port", "0", ...args]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(message);
+    expect(r.out).not.toContain("listening on");
+  });
+
+  it("starts, names the class, its contexts and that tokens are passed through", async () => {
+    const line = await started(["--port", "0", "--kubeconfig", good]);
+    expect(line).toMatchObject({ class: "known-clusters", contexts: ["ctx-a"] });
+    expect(String(line.tokens)).toMatch(/passed through/);
   });
 });
