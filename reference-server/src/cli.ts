@@ -134,7 +134,7 @@ export function parseCli(argv: readonly string[]): ReferenceServerOptions {
     )
     .option(
       "--kubeconfig <file>",
-      "serve the known-clusters class: the clusters are this kubeconfig's contexts, each tool takes a `context` argument, the caller's token comes per request in Authorization or kubernetes-authorization; the kubeconfig's users are never used",
+      `serve the known-clusters class: the clusters are this kubeconfig's contexts, each tool takes a \`context\` argument, the caller's token comes per request in Authorization or ${HEADER.authorization}; the kubeconfig's users are never used`,
     )
     .option(
       "--oauth-issuer <url>",

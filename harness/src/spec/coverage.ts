@@ -8,12 +8,14 @@ import { parse } from "yaml";
 import { z } from "zod";
 import { type DefectCatalogue, loadCatalogue } from "../catalogue/defects.js";
 import { loadScenarios } from "./features.js";
-import { loadRequirements, REPO_ROOT, type Requirement } from "./requirements.js";
+import { classOf, DEFAULT_CLASS, loadRequirements, REPO_ROOT, type Requirement } from "./requirements.js";
 
 export interface NormativeSentence {
   readonly id: string;
   readonly level: Requirement["level"];
   readonly sentence: string;
+  /** A class the harness does not judge yet: every sentence of it is a gap until its scenarios exist. */
+  readonly unjudgedClass?: string;
 }
 
 const ABBREVIATION = /\b(?:e\.g|i\.e|etc|vs)\.$/;
@@ -40,7 +42,12 @@ export function normativeSentences(reqs: readonly Requirement[] = loadRequiremen
     const all = sentencesOf((r.text ?? "").replace(/^\(SHOULD\)\s*/, ""));
     const normative = all.filter((s) => /\b(MUST|SHOULD)\b/.test(s));
     for (const sentence of normative.length ? normative : all.slice(0, 1))
-      out.push({ id: r.id, level: r.level, sentence });
+      out.push({
+        id: r.id,
+        level: r.level,
+        sentence,
+        ...(classOf(r) !== DEFAULT_CLASS ? { unjudgedClass: classOf(r) } : {}),
+      });
   }
   return out;
 }
@@ -93,6 +100,15 @@ export function coverage(
   const used = new Set<CoverageEntry>();
   for (const s of sentences) {
     const entries = (file[s.id] ?? []).filter((e) => s.sentence.includes(e.sentence));
+    if (entries.length === 0 && s.unjudgedClass) {
+      rows.push({
+        ...s,
+        scenarios: [],
+        defects: [],
+        gap: `class \`${s.unjudgedClass}\`: no scenario yet (the harness judges the \`${DEFAULT_CLASS}\` class only)`,
+      });
+      continue;
+    }
     if (entries.length !== 1) {
       problems.push(
         `${s.id}: ${entries.length === 0 ? "no entry" : `${entries.length} entries`} in fixtures/coverage.yaml for "${s.sentence.slice(0, 80)}"`,

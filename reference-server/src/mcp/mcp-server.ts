@@ -14,6 +14,7 @@ import type { ClusterHeaderLines } from "../request/raw-headers.js";
 import { TOOLS } from "../tools/index.js";
 import { isObject } from "../transport/jsonrpc.js";
 import { SERVER_VERSION } from "../version.js";
+import { HEADER } from "../wire/constants.js";
 
 /** Key under which the HTTP layer hands a request's cluster header lines to the handler. */
 export const CLUSTER_HEADER_LINES = "authHeadersClusterLines";
@@ -34,7 +35,7 @@ export function createMcpServer(deps: CallDeps): Server {
     {
       capabilities: { tools: {} },
       instructions: deps.targets.contextArgument
-        ? `Every tool call names one of this server's clusters in its "${deps.targets.contextArgument.name}" argument and brings the caller's bearer token in the Authorization or kubernetes-authorization header. Each successful result starts with a line 'cluster: <host> ca:<fingerprint> context:<name>'.`
+        ? `Every tool call names one of this server's clusters in its "${deps.targets.contextArgument.name}" argument and brings the caller's bearer token in the Authorization or ${HEADER.authorization} header. Each successful result starts with a line 'cluster: <host> ca:<fingerprint> context:<name>'.`
         : "Every tool call names its own Kubernetes cluster (headers or _meta). Each successful result starts with a line 'cluster: <host> ca:<fingerprint>'; results of different calls may come from different clusters.",
     },
   );
