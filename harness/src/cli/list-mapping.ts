@@ -1,5 +1,6 @@
 // Requirement → scenarios, as `list` prints it. Kept apart from the command's
 // registration so that `--help` does not parse the features.
+import { capabilityTags } from "../profile/schema.js";
 import { loadScenarios, mappingProblems, mapRequirements, selectScenarios } from "../spec/features.js";
 import { loadRequirements } from "../spec/requirements.js";
 
@@ -7,6 +8,8 @@ export interface ListOutput {
   requirements: { id: string; level: string; scenarios: string[] }[];
   uncovered: string[];
   problems: string[];
+  /** Scenario id → the optional capabilities (profile `capabilities`) it needs; absent: none. */
+  needs: Record<string, string[]>;
 }
 
 export function listMapping(tags?: string): ListOutput {
@@ -23,5 +26,8 @@ export function listMapping(tags?: string): ListOutput {
       })),
     uncovered: m.uncovered,
     problems: mappingProblems(m),
+    needs: Object.fromEntries(
+      scenarios.map((s) => [s.id, capabilityTags(s.tags)] as const).filter(([, caps]) => caps.length > 0),
+    ),
   };
 }

@@ -7,7 +7,7 @@ import { readClusterFile } from "../clusters/file.js";
 import { clusterSecrets } from "../clusters/secrets.js";
 import type { BackendChoice, ClusterInfo } from "../clusters/types.js";
 import { loadProfile, type Profile, ProfileError, unclaimed } from "../profile/schema.js";
-import { writeBaseline } from "../report/baseline.js";
+import { type BaselineLevel, writeBaseline } from "../report/baseline.js";
 import { type ExpectedFailure, loadExpectedFailures } from "../report/expected-failures.js";
 import { writeJunit } from "../report/junit.js";
 import { parseNdjson, scenarioResults } from "../report/messages.js";
@@ -24,6 +24,7 @@ import {
 } from "../spec/features.js";
 import { loadRequirements, loadSpecVersion, REPO_ROOT } from "../spec/requirements.js";
 import { startWithFreshPort } from "../target/instances.js";
+import { preflightTarget } from "../target/preflight.js";
 import { probeMcp, type RunningTarget, startTarget, TargetStartError } from "../target/process.js";
 import type { WorldParams } from "../world/params.js";
 
@@ -57,6 +58,7 @@ export interface RunOptions {
   /** Also write Cucumber's own HTML report (it knows nothing of checks and expected failures). */
   cucumberHtml?: boolean;
   reportDir: string;
+  baselineLevel?: BaselineLevel;
   parallel: number;
   clustersFile?: string;
   log?: (line: string) => void;
@@ -158,6 +160,8 @@ export async function run(opts: RunOptions): Promise<number> {
   cleanups.push(async () => rmSync(runDir, { recursive: true, force: true }));
 
   try {
+    const pre = opts.targetUrl ? undefined : await preflightTarget(profile, opts.targetCmd, runDir);
+    if (pre && !pre.ok) return targetFailure(pre.message, pre.output, registry);
     // ---- clusters ----
     let clustersFile = opts.clustersFile ? resolve(opts.clustersFile) : undefined;
     let infos: ClusterInfo[];
@@ -281,7 +285,7 @@ export async function run(opts: RunOptions): Promise<number> {
     writeJunit(join(reportDir, "junit.xml"), doc, registry);
     (await import("../report/page/write.js")).writeReportPage(reportDir, doc, registry);
     if (opts.writeBaseline) {
-      const n = writeBaseline(resolve(opts.writeBaseline), verdict, registry);
+      const n = writeBaseline(resolve(opts.writeBaseline), verdict, registry, opts.baselineLevel);
       log(`baseline of ${n} expected failure(s) written to ${resolve(opts.writeBaseline)}`);
     }
     const c = verdict.counts;

@@ -13,8 +13,14 @@ export function registerList(program: Command): void {
       else {
         for (const r of out.requirements) {
           process.stdout.write(`${r.id} (${r.level}) — ${r.scenarios.length} scenario(s)\n`);
-          for (const s of r.scenarios) process.stdout.write(`    ${s}\n`);
+          for (const s of r.scenarios) {
+            const caps = out.needs[s];
+            process.stdout.write(`    ${s}${caps ? `  (needs capability: ${caps.join(", ")})` : ""}\n`);
+          }
         }
+        process.stdout.write(
+          "\nA scenario that needs a capability runs only when the profile claims it (docs/usage.md#profile-format).\n",
+        );
         if (out.uncovered.length) process.stdout.write(`\nuncovered: ${out.uncovered.join(", ")}\n`);
       }
       for (const p of out.problems) process.stderr.write(`error: ${p}\n`);

@@ -3,16 +3,30 @@
 // into the user's cache directory (outside node_modules, which `npm ci` wipes).
 // The cache key covers the Go sources, go.mod/go.sum and the Go version, so a
 // changed pin or toolchain builds anew and an unchanged tree never rebuilds.
+// A matching prebuilt platform package (prebuilt.ts) comes first: no Go needed.
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, isAbsolute, join } from "node:path";
-import { PACKAGE_ROOT } from "../../package-root.js";
+import { findPrebuilt } from "./prebuilt.js";
+import { controlplaneFiles, controlplaneSource, KUBERNETES_VERSION } from "./source-hash.js";
 
-export const KUBERNETES_VERSION = "v1.37.2";
+export { controlplaneSource, KUBERNETES_VERSION };
 
-export const controlplaneSource = join(PACKAGE_ROOT, "harness", "controlplane");
+/** Linker flags of every control-plane build; `version` is what `kube-controlplane -version` prints. */
+export function controlplaneLdflags(version: string, extra: string[] = []): string {
+  return [
+    "-s",
+    "-w",
+    ...extra,
+    `-X main.version=${version}`,
+    `-X main.kubernetesVersion=${KUBERNETES_VERSION}`,
+    `-X k8s.io/component-base/version.gitVersion=${KUBERNETES_VERSION}`,
+    "-X k8s.io/component-base/version.gitMajor=1",
+    `-X k8s.io/component-base/version.gitMinor=${KUBERNETES_VERSION.split(".")[1]}`,
+  ].join(" ");
+}
 
 export class ControlPlaneBuildError extends Error {}
 
@@ -32,11 +46,9 @@ export function cacheKey(): string {
   const h = createHash("sha256");
   h.update(KUBERNETES_VERSION);
   h.update(goVersion());
-  for (const f of readdirSync(controlplaneSource).sort()) {
-    if (f.endsWith(".go") || f === "go.mod" || f === "go.sum") {
-      h.update(f);
-      h.update(readFileSync(join(controlplaneSource, f)));
-    }
+  for (const f of controlplaneFiles()) {
+    h.update(f);
+    h.update(readFileSync(join(controlplaneSource, f)));
   }
   return `${KUBERNETES_VERSION}-${h.digest("hex").slice(0, 12)}`;
 }
@@ -56,25 +68,27 @@ export function binaryPath(key = cacheKey()): string {
   return join(cacheDir(), "controlplane", key, "kube-controlplane");
 }
 
-/** Returns the path of a built control plane, building it first if the cache has none. */
+/**
+ * Returns the path of a control plane: the prebuilt platform package when it matches these
+ * sources (AUTH_HEADERS_CONTROLPLANE=build skips it), else the cached Go build, building it
+ * first if the cache has none.
+ */
 export async function ensureControlPlane(
   log: (line: string) => void = (l) => process.stderr.write(`${l}\n`),
 ) {
+  if (process.env.AUTH_HEADERS_CONTROLPLANE !== "build") {
+    const prebuilt = findPrebuilt();
+    if (prebuilt.found) return prebuilt.bin;
+    if (!prebuilt.reason.endsWith("is not installed"))
+      log(`not using the prebuilt control plane: ${prebuilt.reason}`);
+  }
   const key = cacheKey();
   const bin = binaryPath(key);
   if (existsSync(bin)) return bin;
   const outDir = dirname(bin);
   mkdirSync(outDir, { recursive: true });
   const tmp = `${bin}.tmp-${process.pid}`;
-  const ldflags = [
-    "-s",
-    "-w",
-    `-X main.version=${key}`,
-    `-X main.kubernetesVersion=${KUBERNETES_VERSION}`,
-    `-X k8s.io/component-base/version.gitVersion=${KUBERNETES_VERSION}`,
-    "-X k8s.io/component-base/version.gitMajor=1",
-    `-X k8s.io/component-base/version.gitMinor=${KUBERNETES_VERSION.split(".")[1]}`,
-  ].join(" ");
+  const ldflags = controlplaneLdflags(key);
   log(
     `building the local control plane (kube-apiserver ${KUBERNETES_VERSION}, etcd, CSR signer) into ${outDir}`,
   );
