@@ -26,8 +26,17 @@ interface ScenarioVerdict {
   checks?: { id: string; status: string; message?: string; expectation?: string }[];
 }
 
+interface CauseEntry {
+  requirements: string[];
+  check?: string;
+  level?: string;
+  message: string;
+  scenarios: string[];
+  variants?: { message: string }[];
+}
+
 interface VerdictFile {
-  verdict: { outcome?: string; scenarios: ScenarioVerdict[] };
+  verdict: { outcome?: string; scenarios: ScenarioVerdict[]; causes?: CauseEntry[] };
 }
 
 export interface GitHubReport {
@@ -81,8 +90,31 @@ export function githubReport(end: RunEnd): GitHubReport {
       .replace(/\uFFFD+$/, "");
     summary += cut;
   }
+  // One annotation per distinct cause (requirement set and check), not per scenario: twenty
+  // scenarios failing for one defect are one annotation naming them.
+  const causes = (verdict.causes ?? []).filter((c) => c.level !== "SHOULD");
+  let annotations: string[];
+  if (causes.length > 0) {
+    annotations = causes.slice(0, ANNOTATION_LIMIT).map((c) => {
+      const more =
+        (c.variants?.length ?? 1) > 1 ? ` (+${(c.variants?.length ?? 1) - 1} other message variant(s))` : "";
+      const where = `${c.scenarios.length} scenario(s): ${c.scenarios.slice(0, 3).join(", ")}${c.scenarios.length > 3 ? ", …" : ""}`;
+      return annotation(
+        `${c.requirements.join(", ")}${c.check ? ` ${c.check}` : ""}`,
+        `${c.message}${more}\n${where}`,
+      );
+    });
+    if (causes.length > ANNOTATION_LIMIT)
+      annotations.push(
+        annotation(
+          "auth-headers conformance",
+          `${causes.length - ANNOTATION_LIMIT} more cause(s): see the job summary and the reports`,
+        ),
+      );
+    return { summary: summary + tail, outputs, annotations };
+  }
   const failed = verdict.scenarios.filter((s) => s.verdict === "fail");
-  const annotations = failed.slice(0, ANNOTATION_LIMIT).map((s) => {
+  annotations = failed.slice(0, ANNOTATION_LIMIT).map((s) => {
     const check = s.checks?.find((c) => c.status === "fail");
     const why = check ? `${check.id}: ${check.message ?? check.expectation ?? "failed"}` : "failed";
     return annotation(`${s.id} [${(s.requirements ?? []).join(", ")}]`, why);

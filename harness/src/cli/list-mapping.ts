@@ -1,5 +1,6 @@
 // Requirement → scenarios, as `list` prints it. Kept apart from the command's
 // registration so that `--help` does not parse the features.
+import { capabilityTags } from "../profile/schema.js";
 import { loadScenarios, mappingProblems, mapRequirements, selectScenarios } from "../spec/features.js";
 import { classOf, loadRequirements, type RequirementClass } from "../spec/requirements.js";
 
@@ -10,6 +11,8 @@ export interface ListOutput {
   /** Requirements of a class no scenario of the suite judges yet: an open gap, never a pass. */
   noScenarioYet: string[];
   problems: string[];
+  /** Scenario id → the optional capabilities (profile `capabilities`) it needs; absent: none. */
+  needs: Record<string, string[]>;
 }
 
 export function listMapping(tags?: string): ListOutput {
@@ -36,5 +39,10 @@ export function listMapping(tags?: string): ListOutput {
     uncovered: m.uncovered.filter((id) => !withoutClassScenarios(id)),
     noScenarioYet: m.uncovered.filter(withoutClassScenarios),
     problems: mappingProblems(m),
+    needs: Object.fromEntries(
+      selectScenarios(all, tags)
+        .map((s) => [s.id, capabilityTags(s.tags)] as const)
+        .filter(([, caps]) => caps.length > 0),
+    ),
   };
 }

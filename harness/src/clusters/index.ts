@@ -3,7 +3,7 @@
 // cleans up (also when a start fails half-way).
 import { attach } from "./cluster.js";
 import { applyFixtures } from "./fixtures.js";
-import { dockerUnavailableReason } from "./k3s/docker.js";
+import { dockerUnavailableReason, isMissingModule, K3S_PACKAGES_HINT } from "./k3s/docker.js";
 import { KubeconfigError } from "./kubeconfig/contexts.js";
 import { ensureControlPlane } from "./local/build.js";
 import { type LocalProcess, type StartLocalOptions, startLocal, stopLocal } from "./local/start.js";
@@ -78,7 +78,9 @@ export async function startClusters(opts: StartOptions): Promise<RunningClusters
         }),
       );
     } else {
-      const { startK3s, stopK3s } = await import("./k3s/start.js");
+      const { startK3s, stopK3s } = await import("./k3s/start.js").catch((e: unknown) => {
+        throw isMissingModule(e) ? new Error(K3S_PACKAGES_HINT) : e;
+      });
       infos = await Promise.all(
         names.map(async (name) => {
           const p = await startK3s(name);

@@ -53,8 +53,13 @@ export interface RequirementEntry {
 
 export interface Cause {
   requirements: string[];
+  /** The check id (within its scenarios) that fails for this cause. */
+  check: string;
   level: "MUST" | "SHOULD";
+  /** The most frequent message variant. */
   message: string;
+  /** Every distinct (normalised) message of the group, most frequent first, with its count. */
+  variants: { message: string; checks: number }[];
   scenarios: string[];
   checks: number;
 }
@@ -201,6 +206,17 @@ export function computeVerdict(
   const causes = groupCauses(scenarios);
   for (const c of causes.filter((x) => x.level === "MUST"))
     problems.push(`${c.requirements.join(", ")}: ${c.message} (${c.scenarios.length} scenario(s))`);
+  if (expected.length > 0) {
+    const unlisted = scenarios.flatMap((s) =>
+      s.checks
+        .filter((c) => c.status === "fail" && !c.expected && c.level === "MUST")
+        .map((c) => `${s.id}#${c.id} (${c.requirements.join(", ")})`),
+    );
+    if (unlisted.length > 0)
+      problems.push(
+        `expected failures: ${unlisted.length} failing check(s) not in the expected-failures file: ${unlisted.slice(0, 5).join(", ")}${unlisted.length > 5 ? `, … ${unlisted.length - 5} more` : ""}`,
+      );
+  }
   for (const id of expectations.stale) problems.push(`stale expected failure (it passes now): ${id}`);
   for (const id of expectations.unknown) problems.push(`expected failure names nothing known: ${id}`);
   const executed = scenarios.filter((s) => s.verdict !== "skipped").length;
@@ -262,27 +278,40 @@ export function normaliseMessage(message: string): string {
     .slice(0, 240);
 }
 
-/** Failing checks (not expected) grouped by requirement set and normalised message, most frequent first. */
+/**
+ * Failing checks (not expected) grouped by requirement set and check id, most
+ * frequent first: one defect seen by twenty scenarios is one cause, however its
+ * messages differ (they are folded under it as variants).
+ */
 export function groupCauses(scenarios: readonly ScenarioEntry[]): Cause[] {
   const groups = new Map<string, Cause>();
   for (const s of scenarios) {
     for (const c of s.checks) {
       if (c.status !== "fail" || c.expected) continue;
       const message = normaliseMessage(c.message ?? c.expectation);
-      const key = `${[...c.requirements].sort().join(",")}|${message}`;
+      const requirements = [...c.requirements].sort();
+      const key = `${requirements.join(",")}|${c.id}`;
       let g = groups.get(key);
       if (!g) {
-        g = { requirements: [...c.requirements].sort(), level: c.level, message, scenarios: [], checks: 0 };
+        g = { requirements, check: c.id, level: c.level, message, variants: [], scenarios: [], checks: 0 };
         groups.set(key, g);
       }
       g.checks++;
+      const v = g.variants.find((x) => x.message === message);
+      if (v) v.checks++;
+      else g.variants.push({ message, checks: 1 });
       if (!g.scenarios.includes(s.id)) g.scenarios.push(s.id);
     }
+  }
+  for (const g of groups.values()) {
+    g.variants.sort((a, b) => b.checks - a.checks);
+    g.message = g.variants[0]?.message ?? g.message;
   }
   return [...groups.values()].sort(
     (a, b) =>
       (a.level === b.level ? 0 : a.level === "MUST" ? -1 : 1) ||
       b.scenarios.length - a.scenarios.length ||
-      a.requirements.join().localeCompare(b.requirements.join()),
+      a.requirements.join().localeCompare(b.requirements.join()) ||
+      a.check.localeCompare(b.check),
   );
 }

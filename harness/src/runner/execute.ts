@@ -43,13 +43,14 @@ export async function executeRun(
   shareSandbox(sandbox); // inherited by Cucumber workers: no secret in it
   cleanups.push(async () => removeSandbox(sandbox));
   try {
-    const clusters = await prepareClusters(plan.clusters, runDir, cleanups, log);
-    for (const info of clusters.infos) for (const secret of clusterSecrets(info)) registry.add(secret);
-
+    // the target first: an unknown flag or a missing binary fails in a second, not after cluster start-up
     const targetLogDir = join(runDir, "targets");
     mkdirSync(targetLogDir, { recursive: true, mode: 0o700 });
     const probe = await probeTarget(plan, targetLogDir, registry, log);
     if (!probe.ok) return probe.exitCode;
+
+    const clusters = await prepareClusters(plan.clusters, runDir, cleanups, log);
+    for (const info of clusters.infos) for (const secret of clusterSecrets(info)) registry.add(secret);
 
     const outDir = join(runDir, "out");
     const params: WorldParams = {

@@ -7,6 +7,7 @@ import { lstatSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import type { BackendChoice } from "../clusters/types.js";
 import { loadProfile, type Profile, ProfileError, unclaimed } from "../profile/schema.js";
+import type { BaselineLevel } from "../report/baseline.js";
 import { type ExpectedFailure, loadExpectedFailures } from "../report/expected-failures.js";
 import { checkReportDir, ReportDirError } from "../report/report-dir.js";
 import {
@@ -37,6 +38,8 @@ export interface RunOptions {
   /** Also write Cucumber's own HTML report (it knows nothing of checks and expected failures). */
   cucumberHtml?: boolean;
   reportDir: string;
+  /** Entries of --write-baseline: one per failing check (default) or per failing requirement. */
+  baselineLevel?: BaselineLevel;
   parallel: number;
   clustersFile?: string;
   log?: (line: string) => void;
@@ -63,6 +66,7 @@ export interface RunPlan {
   cucumber: { paths: string[]; tags: string; parallel: number; html: boolean };
   reportDir: string;
   writeBaseline?: string;
+  baselineLevel?: BaselineLevel;
   tags?: string;
   scenarioGlob?: string;
 }
@@ -176,6 +180,7 @@ export function planRun(opts: RunOptions): RunPlan {
     },
     reportDir: resolve(opts.reportDir),
     writeBaseline: opts.writeBaseline ? resolve(opts.writeBaseline) : undefined,
+    baselineLevel: opts.baselineLevel,
     tags: opts.tags,
     scenarioGlob: opts.scenario,
   };

@@ -32,7 +32,10 @@ export async function probeTarget(
       );
     } catch (e) {
       if (e instanceof TargetStartError)
-        return { ok: false, exitCode: targetFailure(e.message, e.output, registry) };
+        return {
+          ok: false,
+          exitCode: targetFailure(`${e.message} (checked before starting clusters)`, e.output, registry),
+        };
       throw e;
     }
     url = started.url;

@@ -64,7 +64,7 @@ export async function writeRunReports(
   writeJunit(join(reportDir, "junit.xml"), doc, registry);
   (await import("../report/page/write.js")).writeReportPage(reportDir, doc, registry);
   if (plan.writeBaseline) {
-    const n = writeBaseline(plan.writeBaseline, verdict, registry);
+    const n = writeBaseline(plan.writeBaseline, verdict, registry, plan.baselineLevel);
     log(`baseline of ${n} expected failure(s) written to ${plan.writeBaseline}`);
   }
   return verdict;

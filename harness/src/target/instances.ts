@@ -6,6 +6,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Profile } from "../profile/schema.js";
+import { crashExcerpt } from "./crash-excerpt.js";
 import { probeMcp, type RunningTarget, type StartOptions, startTarget, TargetStartError } from "./process.js";
 
 /**
@@ -95,9 +96,10 @@ export class TargetInstance {
     return (await probeMcp(this.url, timeoutMs)) === undefined;
   }
 
+  /** The crash report from its first line and top frames when there is one, else the last lines. */
   tail(lines = 30): string {
     const out = this.proc?.output() ?? "";
-    return out.split("\n").slice(-lines).join("\n");
+    return crashExcerpt(out, lines) ?? out.split("\n").slice(-lines).join("\n");
   }
 
   stop(): Promise<void> {

@@ -65,7 +65,7 @@ describe("action.yml", () => {
 
   it("maps inputs to arguments, leaving out empty ones", () => {
     expect(
-      argsFor({ "target-cmd": "./bin/kubernetes-mcp-server --port {port} --cluster-provider auth-headers" }),
+      argsFor({ "target-cmd": "./bin/kubernetes-mcp-server --config auth-headers.toml --port {port}" }),
     ).toEqual([
       "run",
       "--github",
@@ -74,7 +74,7 @@ describe("action.yml", () => {
       "--backend",
       "local",
       "--target-cmd",
-      "./bin/kubernetes-mcp-server --port {port} --cluster-provider auth-headers",
+      "./bin/kubernetes-mcp-server --config auth-headers.toml --port {port}",
     ]);
     const all = argsFor({
       "target-url": "http://127.0.0.1:8080/mcp",
@@ -114,6 +114,19 @@ describe("action.yml", () => {
     ]);
   });
 
+  it("passes --backend only when given: kubeconfig and contexts imply the kubeconfig backend", () => {
+    const args = argsFor({
+      kubeconfig: "kc.yaml",
+      contexts: "a,b,c",
+      "target-url": "http://127.0.0.1:1/mcp",
+    });
+    expect(args).not.toContain("--backend");
+    expect(args).toEqual(expect.arrayContaining(["--kubeconfig", "kc.yaml", "--contexts", "a,b,c"]));
+    expect(argsFor({ backend: "k3s", "target-url": "http://127.0.0.1:1/mcp" })).toEqual(
+      expect.arrayContaining(["--backend", "k3s"]),
+    );
+  });
+
   it("is documented input by input, with the defaults, in docs/ci.md", () => {
     const doc = readFileSync(join(PACKAGE_ROOT, "docs", "ci.md"), "utf8");
     const table = doc.slice(doc.indexOf("| input | default | meaning |")).split("\n\n")[0] ?? "";
@@ -133,7 +146,13 @@ describe("action.yml", () => {
     for (const o of ["outcome", "exit-code", "report-dir"])
       expect(action.outputs[o]?.value).toBe(`\${{ steps.run.outputs.${o} }}`);
     const cache = steps.find((s) => s.uses?.startsWith("actions/cache@"));
-    expect(cache?.with?.path).toContain("~/.cache/auth-headers-conformance");
-    expect(cache?.with?.path).toContain("~/.cache/go-build");
+    // exactly the binary the harness looks up, under the harness's own key (exact Go version)
+    const key = `\${{ steps.key.outputs.controlplane-key }}`;
+    expect(cache?.with?.path).toBe(`~/.cache/auth-headers-conformance/controlplane/${key}`);
+    expect(cache?.with?.key).toContain(key);
+    const keyStep = steps.find((s) => s.id === "key");
+    expect(keyStep?.run).toContain("auth-headers-conformance controlplane key");
+    // Go's own caches are the workflow's setup-go's business, not stored a second time
+    expect(JSON.stringify(steps)).not.toMatch(/go-build|go\/pkg\/mod/);
   });
 });

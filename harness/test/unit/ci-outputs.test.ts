@@ -101,17 +101,62 @@ describe("junit.xml from the verdict", () => {
 });
 
 describe("--write-baseline", () => {
-  it("writes the failures as an expected-failures file that the next run accepts", () => {
+  it("writes one entry per failing check that the next run accepts", () => {
     const v = doc().verdict;
-    expect(baselineEntries(v).map((e) => e.id)).toEqual(["thing/fails", "thing/known"]);
+    expect(baselineEntries(v).map((e) => e.id)).toEqual(["thing/fails#error-code", "thing/known#refused"]);
     const file = join(mkdtempSync(join(tmpdir(), "baseline-")), "known.yaml");
     const registry = new SecretRegistry();
     expect(writeBaseline(file, v, registry)).toBe(2);
     const entries = parseExpectedFailures(readFileSync(file, "utf8"));
-    expect(entries.map((e) => e.id)).toEqual(["thing/fails", "thing/known"]);
+    expect(entries.map((e) => e.id)).toEqual(["thing/fails#error-code", "thing/known#refused"]);
     expect(entries[0]?.reason).toMatch(/^AH-A-2: a JSON-RPC error/);
     // with the baseline, the same failures no longer fail the run
     expect(doc(entries).verdict.outcome).toBe("EXPECTED FAILURES ONLY");
+  });
+
+  it("does not hide a new failing check of a baselined scenario, and says it is not listed", () => {
+    const entries = baselineEntries(doc().verdict);
+    const results = [
+      result(
+        "thing/fails",
+        ["@AH-A-2"],
+        [
+          check("error-code", "fail", ["AH-A-2"], "a JSON-RPC error"),
+          check("target-healthy", "fail", ["AH-A-2"], "panic: interface conversion"),
+        ],
+        "failed",
+      ),
+      result("thing/known", ["@AH-A-3"], [check("refused", "fail", ["AH-A-3"], "served")], "failed"),
+    ];
+    const v = computeVerdict(results, reqs, entries);
+    expect(v.outcome).toBe("NOT CONFORMANT");
+    expect(v.problems).toContainEqual(
+      "expected failures: 1 failing check(s) not in the expected-failures file: thing/fails#target-healthy (AH-A-2)",
+    );
+    // a scenario-level entry (the old baseline) would have covered it
+    expect(computeVerdict(results, reqs, [{ id: "thing/fails" }, { id: "thing/known" }]).outcome).toBe(
+      "EXPECTED FAILURES ONLY",
+    );
+  });
+
+  it("writes requirement entries on request, every failing check in the reason", () => {
+    const v = computeVerdict(
+      [
+        result(
+          "thing/fails",
+          ["@AH-A-2"],
+          [
+            check("error-code", "fail", ["AH-A-2"], "no code"),
+            check("names-x", "fail", ["AH-A-2"], "not named"),
+          ],
+          "failed",
+        ),
+      ],
+      reqs,
+    );
+    expect(baselineEntries(v, "requirement")).toEqual([
+      { id: "AH-A-2", reason: "thing/fails#error-code: no code\nthing/fails#names-x: not named" },
+    ]);
   });
 });
 

@@ -176,3 +176,78 @@ describe("compare", () => {
     expect(stderr.join("")).toMatch(/no such report directory/);
   });
 });
+
+/** A run of the given scenarios, each with one check of AH-CONN-1 (pass or fail). */
+function runOf(
+  checks: Record<string, "pass" | "fail">,
+  expected: string[] = [],
+  scenarioGlob?: string,
+): VerdictDocument {
+  const verdict = computeVerdict(
+    Object.entries(checks).map(([id, status]) => ({
+      id,
+      name: id,
+      uri: "f",
+      tags: ["@AH-CONN-1"],
+      status: status === "fail" ? ("failed" as const) : ("passed" as const),
+      record: {
+        ...emptyRecord(),
+        checks: [
+          {
+            id: "pooled",
+            requirements: ["AH-CONN-1"],
+            status,
+            expectation: "pooled by tuple",
+            ...(status === "fail" ? { message: "reused" } : {}),
+          },
+        ],
+      },
+    })),
+    REQS,
+    expected.map((id) => ({ id })),
+  );
+  return {
+    harness: { name: "auth-headers-conformance", version: "0.1.0", specVersion: "1.1.0" },
+    target: { profile: "p", capabilities: [] },
+    startedAt: "",
+    finishedAt: "",
+    ...(scenarioGlob ? { scenarioGlob } : {}),
+    verdict,
+  };
+}
+
+describe("compare: coverage and expectations are not behaviour", () => {
+  it("reports a narrowed run as a coverage change, not an improvement", () => {
+    const full = runOf({ "pool/a": "fail", "pool/b": "pass" });
+    const narrowed = runOf({ "pool/b": "pass" }, [], "pool/b");
+    const c = compareReports(loadReport(reportDir(full, "full")), loadReport(reportDir(narrowed, "narrow")));
+    expect(c.requirements.map((r) => [r.id, r.before, r.after, r.kind])).toEqual([
+      ["AH-CONN-1", "fail", "pass", "coverage"],
+    ]);
+    expect(c.improvements).toBe(0);
+    expect(c.regressions).toBe(0);
+    expect(comparisonMarkdown(c)).toContain("↔ coverage");
+    expect(comparisonMarkdown(c)).not.toContain("improvement |");
+  });
+
+  it("still calls the same checks getting better an improvement, and worse a regression", () => {
+    const before = runOf({ "pool/a": "fail", "pool/b": "pass" });
+    const after = runOf({ "pool/a": "pass", "pool/b": "pass" });
+    const up = compareReports(loadReport(reportDir(before, "a")), loadReport(reportDir(after, "b")));
+    expect(up.requirements.map((r) => r.kind)).toEqual(["improvement"]);
+    const down = compareReports(loadReport(reportDir(after, "b")), loadReport(reportDir(before, "a")));
+    expect(down.requirements.map((r) => r.kind)).toEqual(["regression"]);
+    expect(compareExitCode(down)).toBe(1);
+  });
+
+  it("does not call a changed expected-failures file a regression", () => {
+    const listed = runOf({ "pool/a": "fail", "pool/b": "pass" }, ["pool/a#pooled"]);
+    const unlisted = runOf({ "pool/a": "fail", "pool/b": "pass" });
+    const c = compareReports(loadReport(reportDir(listed, "a")), loadReport(reportDir(unlisted, "b")));
+    expect(c.requirements.map((r) => [r.before, r.after, r.kind])).toEqual([
+      ["expected-failure", "fail", "change"],
+    ]);
+    expect(c.scenarios.map((s) => s.kind)).toEqual(["change"]);
+    expect(compareExitCode(c)).toBe(0);
+  });
+});

@@ -49,6 +49,47 @@ describe("run --github", () => {
     expect(r.annotations[10]).toContain("3 more failed scenario(s)");
   });
 
+  it("annotates distinct causes, not each scenario's first failing check", () => {
+    const dir = mkdtempSync(join(tmpdir(), "gh-causes-"));
+    const scenarios = Array.from({ length: 9 }, (_, i) => failed(i));
+    const causes = [
+      {
+        requirements: ["AH-LIFE-1"],
+        check: "initialize",
+        level: "MUST",
+        message: "initialize without headers was refused",
+        scenarios: scenarios.map((s) => s.id),
+        variants: [{ message: "a" }, { message: "b" }],
+      },
+      {
+        requirements: ["AH-ERR-1"],
+        check: "error-code",
+        level: "MUST",
+        message: "no [code]",
+        scenarios: ["x/y"],
+      },
+      {
+        requirements: ["AH-ORIGIN-1"],
+        check: "named",
+        level: "SHOULD",
+        message: "not named",
+        scenarios: ["x/z"],
+      },
+    ];
+    writeFileSync(
+      join(dir, "verdict.json"),
+      JSON.stringify({ verdict: { outcome: "NOT CONFORMANT", scenarios, causes } }),
+    );
+    const r = githubReport({ reportDir: dir, exitCode: 1 });
+    expect(r.annotations).toHaveLength(2);
+    expect(r.annotations[0]).toMatch(
+      /^::error title=AH-LIFE-1 initialize::initialize without headers was refused \(\+1 other message variant\(s\)\)%0A9 scenario\(s\): headers\/case-0/,
+    );
+    expect(r.annotations[1]).toMatch(
+      /^::error title=AH-ERR-1 error-code::no \[code\]%0A1 scenario\(s\): x\/y$/,
+    );
+  });
+
   it("cuts a summary over GitHub's 1 MiB limit and says so", () => {
     const big = `# big\n${"| row | x |\n".repeat(120_000)}`;
     const r = githubReport({ reportDir: reports([], big), exitCode: 0 });

@@ -66,4 +66,16 @@ describe("requirement mapping", () => {
     const all = listMapping("@meta or @stdio").requirements.flatMap((r) => r.scenarios);
     expect(all.length).toBeGreaterThan(0);
   });
+
+  it("says which capability each scenario needs, and none for the core ones", () => {
+    const meta = listMapping("@meta");
+    const ids = [...new Set(meta.requirements.flatMap((r) => r.scenarios))];
+    expect(ids.length).toBeGreaterThan(0);
+    for (const id of ids) expect(meta.needs[id]).toContain("meta");
+    const core = listMapping(
+      "not @meta and not @stdio and not @stateless and not @allowlist and not @insecure-opt-in and not @plain-http-opt-in",
+    );
+    expect(core.requirements.flatMap((r) => r.scenarios).length).toBeGreaterThan(0);
+    expect(core.needs).toEqual({});
+  });
 });

@@ -12,12 +12,39 @@ import { missingRuntimeDependencies, runtimeImports } from "./helpers/runtime-de
 
 const pkg = JSON.parse(readFileSync(join(PACKAGE_ROOT, "package.json"), "utf8")) as {
   dependencies: Record<string, string>;
+  optionalDependencies: Record<string, string>;
+  version: string;
   devDependencies: Record<string, string>;
 };
 
 describe("package", () => {
   it("lists every module the shipped code loads at runtime in dependencies", () => {
-    expect(missingRuntimeDependencies(PACKAGE_ROOT, pkg.dependencies)).toEqual([]);
+    expect(missingRuntimeDependencies(PACKAGE_ROOT, pkg.dependencies)).toEqual([
+      "harness/src/clusters/k3s/docker.ts: testcontainers",
+      "harness/src/clusters/k3s/start.ts: @testcontainers/k3s",
+    ]);
+    // ...the k3s backend's only, optional (npm install --omit=optional leaves them out) and
+    // loaded only when that backend runs: docker.ts imports testcontainers dynamically, and
+    // start.ts is itself imported dynamically
+    expect(
+      missingRuntimeDependencies(PACKAGE_ROOT, { ...pkg.dependencies, ...pkg.optionalDependencies }),
+    ).toEqual([]);
+    const index = readFileSync(join(PACKAGE_ROOT, "harness/src/clusters/index.ts"), "utf8");
+    expect(index).toMatch(/await import\("\.\/k3s\/start\.js"\)/);
+    expect(index).not.toMatch(/^import .*k3s\/start/m);
+    expect(readFileSync(join(PACKAGE_ROOT, "harness/src/clusters/k3s/docker.ts"), "utf8")).not.toMatch(
+      /^import .*testcontainers/m,
+    );
+  });
+
+  it("names the prebuilt control plane for this version as an optional dependency, in the repository", () => {
+    const platform = JSON.parse(
+      readFileSync(join(PACKAGE_ROOT, "packages/controlplane-linux-x64/package.json"), "utf8"),
+    ) as { name: string; version: string; os: string[]; cpu: string[]; files: string[] };
+    expect(pkg.optionalDependencies[platform.name]).toBe(pkg.version);
+    expect(platform.version).toBe(pkg.version);
+    expect([platform.os, platform.cpu]).toEqual([["linux"], ["x64"]]);
+    expect(platform.files).toEqual(["bin/kube-controlplane", "manifest.json"]);
   });
 
   it("would catch a runtime import that is only a devDependency", () => {

@@ -3,8 +3,11 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { REQUIRED_TOOLS } from "../../../reference-server/src/wire/constants.js";
+import { buildProgram } from "../../src/cli/main.js";
 import { cacheDir } from "../../src/clusters/local/build.js";
 import { PACKAGE_ROOT } from "../../src/package-root.js";
+import { defaultParallel, PARALLEL_DEFAULT_TEXT } from "../../src/runner/parallel.js";
 import { EXIT } from "../../src/runner/run.js";
 
 const readme = readFileSync(join(PACKAGE_ROOT, "README.md"), "utf8");
@@ -81,5 +84,42 @@ describe("docs/usage.md", () => {
       (m) => (m[1] ?? "").match(/--[\w-]+/g) ?? [],
     );
     expect([...listed].sort()).toEqual([...options].sort());
+  });
+  it("lists the spec's tool names (AH-LIFE-3) in the profile section, from the one list the code uses", () => {
+    const section = usage.slice(usage.indexOf("## Profile format"), usage.indexOf("## Checks, verdicts"));
+    const sentence = section.slice(section.indexOf("The spec's tool names (AH-LIFE-3)"));
+    const names = [...sentence.slice(0, sentence.indexOf(", with")).matchAll(/`([a-z_]+)`/g)].map(
+      (m) => m[1],
+    );
+    expect(names).toEqual([...REQUIRED_TOOLS]);
+  });
+
+  it("opens with the provider author's commands, through npx, before the contributor's", () => {
+    const firstBlock = usage.slice(usage.indexOf("```sh"), usage.indexOf("```", usage.indexOf("```sh") + 5));
+    const commands = firstBlock.split("\n").filter((l) => /^[a-z]/.test(l));
+    expect(commands.length).toBeGreaterThan(5);
+    for (const c of commands) expect(c).toMatch(/^(npx auth-headers-conformance |npm install )/);
+  });
+});
+
+describe("--parallel's default", () => {
+  const doc = (f: string) => readFileSync(join(PACKAGE_ROOT, f), "utf8");
+
+  it("is stated once, in usage.md and --help, from the code's own text", () => {
+    expect(doc("docs/usage.md")).toContain(`(default: ${PARALLEL_DEFAULT_TEXT};`);
+    const run = buildProgram().commands.find((c) => c.name() === "run");
+    expect(run?.options.find((o) => o.long === "--parallel")?.description).toContain(PARALLEL_DEFAULT_TEXT);
+    expect(defaultParallel(1)).toBe(2);
+    expect(defaultParallel(4)).toBe(4);
+    expect(defaultParallel(64)).toBe(8);
+  });
+
+  it("is not restated elsewhere: other docs point to usage.md", () => {
+    for (const f of ["README.md", "docs/ci.md", "action.yml"]) {
+      for (const line of doc(f)
+        .split("\n")
+        .filter((l) => /parallel/i.test(l) && /default/i.test(l)))
+        expect(line, `${f}: ${line}`).not.toMatch(/\d/);
+    }
   });
 });

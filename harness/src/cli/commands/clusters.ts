@@ -78,12 +78,14 @@ export function registerClustersCommand(program: Command) {
         return fail((e as Error).message);
       }
       let stopping = false;
-      const stop = async () => {
+      // 128 + the signal's number, the shell's convention: `npx` re-raises the signal it
+      // got after its child ends, so a direct run and one under npx report the same code.
+      const stop = async (signal: "SIGINT" | "SIGTERM") => {
         if (stopping) return;
         stopping = true;
         process.stderr.write(running.backend === "kubeconfig" ? "cleaning up…\n" : "stopping clusters…\n");
         await running.stop();
-        process.exit(0);
+        process.exit(signal === "SIGINT" ? 130 : 143);
       };
       process.on("SIGINT", stop);
       process.on("SIGTERM", stop);

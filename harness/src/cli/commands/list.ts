@@ -36,8 +36,14 @@ export function registerList(program: Command): void {
         for (const r of out.requirements) {
           const count = pending.has(r.id) ? "no scenario yet" : `${r.scenarios.length} scenario(s)`;
           process.stdout.write(`${r.id} (${r.level}, class ${r.class}) — ${count}\n`);
-          for (const s of r.scenarios) process.stdout.write(`    ${s}\n`);
+          for (const s of r.scenarios) {
+            const caps = out.needs[s];
+            process.stdout.write(`    ${s}${caps ? `  (needs capability: ${caps.join(", ")})` : ""}\n`);
+          }
         }
+        process.stdout.write(
+          "\nA scenario that needs a capability runs only when the profile claims it (docs/usage.md#profile-format).\n",
+        );
         if (out.uncovered.length) process.stdout.write(`\nuncovered: ${out.uncovered.join(", ")}\n`);
         if (out.noScenarioYet.length)
           process.stdout.write(

@@ -1,7 +1,7 @@
 // The runner is imported when `run` runs, not when the program is built:
 // `--help` and `list` stay fast.
-import { availableParallelism } from "node:os";
 import { type Command, Option } from "commander";
+import { defaultParallel, PARALLEL_DEFAULT_TEXT } from "../../runner/parallel.js";
 import { chooseBackend } from "../kubeconfig-option.js";
 
 export function registerRun(program: Command): void {
@@ -34,16 +34,22 @@ export function registerRun(program: Command): void {
       "--expected-failures <file>",
       "YAML list of scenario ids, <scenario>#<check> ids or requirement ids known to fail; an entry that passes fails the run",
     )
-    .option("--write-baseline <file>", "write the current failures as an expected-failures file")
+    .option(
+      "--write-baseline <file>",
+      "write the current failures as an expected-failures file (one entry per failing check)",
+    )
+    .addOption(
+      new Option("--baseline-level <level>", "entries of --write-baseline: checks, or whole requirements")
+        .choices(["check", "requirement"])
+        .default("check"),
+    )
     .option("--cucumber-html", "also write Cucumber's own HTML report (cucumber.html)")
     .option("--report-dir <dir>", "where reports are written", "reports")
     .option(
       "--parallel <n>",
-      "Cucumber worker processes (default: the CPU count, 2 to 8)",
+      `Cucumber worker processes (default: ${PARALLEL_DEFAULT_TEXT}; 0 runs in-process)`,
       (v) => Number.parseInt(v, 10),
-      // the provider, the API servers and the workers share the CPUs: more workers than
-      // cores only add start-up work (measured on 2 cores: 2 workers 24 s, 4 workers 27 s)
-      Math.max(2, Math.min(8, availableParallelism())),
+      defaultParallel(),
     )
     .option(
       "--clusters-file <file>",
@@ -71,6 +77,7 @@ export function registerRun(program: Command): void {
           scenario: o.scenario,
           expectedFailures: o.expectedFailures,
           writeBaseline: o.writeBaseline,
+          baselineLevel: o.baselineLevel,
           cucumberHtml: o.cucumberHtml === true,
           reportDir: o.reportDir,
           parallel: Number.isFinite(o.parallel) && o.parallel >= 0 ? o.parallel : 0,

@@ -3,23 +3,35 @@
 // into the user's cache directory (outside node_modules, which `npm ci` wipes).
 // The cache key covers the Go sources, go.mod/go.sum and the Go version, so a
 // changed pin or toolchain builds anew and an unchanged tree never rebuilds.
+// A matching prebuilt platform package (prebuilt.ts) comes first: no Go needed.
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, isAbsolute, join } from "node:path";
-import { PACKAGE_ROOT } from "../../package-root.js";
+import { findPrebuilt } from "./prebuilt.js";
+import {
+  controlplaneFiles,
+  controlplaneSource,
+  KUBERNETES_VERSION,
+  kubernetesVersion,
+} from "./source-hash.js";
 
-export const controlplaneSource = join(PACKAGE_ROOT, "harness", "controlplane");
+export { controlplaneSource, KUBERNETES_VERSION, kubernetesVersion };
 
-/** The `k8s.io/kubernetes` version go.mod requires: the one source of the kube-apiserver version. */
-export function kubernetesVersion(goMod: string): string {
-  const m = /^\s*k8s\.io\/kubernetes\s+(v\d+\.\d+\.\d+)\s*$/m.exec(goMod);
-  if (!m?.[1]) throw new Error("harness/controlplane/go.mod requires no k8s.io/kubernetes version");
-  return m[1];
+/** Linker flags of every control-plane build; `version` is what `kube-controlplane -version` prints. */
+export function controlplaneLdflags(version: string, extra: string[] = []): string {
+  return [
+    "-s",
+    "-w",
+    ...extra,
+    `-X main.version=${version}`,
+    `-X main.kubernetesVersion=${KUBERNETES_VERSION}`,
+    `-X k8s.io/component-base/version.gitVersion=${KUBERNETES_VERSION}`,
+    "-X k8s.io/component-base/version.gitMajor=1",
+    `-X k8s.io/component-base/version.gitMinor=${KUBERNETES_VERSION.split(".")[1]}`,
+  ].join(" ");
 }
-
-export const KUBERNETES_VERSION = kubernetesVersion(readFileSync(join(controlplaneSource, "go.mod"), "utf8"));
 
 export class ControlPlaneBuildError extends Error {}
 
@@ -39,11 +51,9 @@ export function cacheKey(): string {
   const h = createHash("sha256");
   h.update(KUBERNETES_VERSION);
   h.update(goVersion());
-  for (const f of readdirSync(controlplaneSource).sort()) {
-    if (f.endsWith(".go") || f === "go.mod" || f === "go.sum") {
-      h.update(f);
-      h.update(readFileSync(join(controlplaneSource, f)));
-    }
+  for (const f of controlplaneFiles()) {
+    h.update(f);
+    h.update(readFileSync(join(controlplaneSource, f)));
   }
   return `${KUBERNETES_VERSION}-${h.digest("hex").slice(0, 12)}`;
 }
@@ -63,25 +73,27 @@ export function binaryPath(key = cacheKey()): string {
   return join(cacheDir(), "controlplane", key, "kube-controlplane");
 }
 
-/** Returns the path of a built control plane, building it first if the cache has none. */
+/**
+ * Returns the path of a control plane: the prebuilt platform package when it matches these
+ * sources (AUTH_HEADERS_CONTROLPLANE=build skips it), else the cached Go build, building it
+ * first if the cache has none.
+ */
 export async function ensureControlPlane(
   log: (line: string) => void = (l) => process.stderr.write(`${l}\n`),
 ) {
+  if (process.env.AUTH_HEADERS_CONTROLPLANE !== "build") {
+    const prebuilt = findPrebuilt();
+    if (prebuilt.found) return prebuilt.bin;
+    if (!prebuilt.reason.endsWith("is not installed"))
+      log(`not using the prebuilt control plane: ${prebuilt.reason}`);
+  }
   const key = cacheKey();
   const bin = binaryPath(key);
   if (existsSync(bin)) return bin;
   const outDir = dirname(bin);
   mkdirSync(outDir, { recursive: true });
   const tmp = `${bin}.tmp-${process.pid}`;
-  const ldflags = [
-    "-s",
-    "-w",
-    `-X main.version=${key}`,
-    `-X main.kubernetesVersion=${KUBERNETES_VERSION}`,
-    `-X k8s.io/component-base/version.gitVersion=${KUBERNETES_VERSION}`,
-    "-X k8s.io/component-base/version.gitMajor=1",
-    `-X k8s.io/component-base/version.gitMinor=${KUBERNETES_VERSION.split(".")[1]}`,
-  ].join(" ");
+  const ldflags = controlplaneLdflags(key);
   log(
     `building the local control plane (kube-apiserver ${KUBERNETES_VERSION}, etcd, CSR signer) into ${outDir}`,
   );

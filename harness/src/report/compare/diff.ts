@@ -29,6 +29,59 @@ export function changeKind(before: RequirementVerdict, after: RequirementVerdict
   return "change";
 }
 
+/** A check as compare sees it: its id and its own result, before any expected-failures file. */
+interface RawCheck {
+  key: string;
+  status: string;
+  level: "MUST" | "SHOULD";
+}
+
+/**
+ * The verdict the checks themselves give, ignoring the expected-failures file: a
+ * changed file changes what is expected, not how the provider behaves.
+ */
+function rawVerdict(checks: readonly RawCheck[]): RequirementVerdict | undefined {
+  const failing = checks.filter((c) => c.status === "fail");
+  if (failing.some((c) => c.level === "MUST")) return "fail";
+  if (failing.length) return "warning";
+  const untestable = checks.some((c) => c.status === "untestable");
+  const passed = checks.some((c) => c.status === "pass");
+  if (untestable) return passed ? "partial" : "untestable";
+  return passed ? "pass" : undefined;
+}
+
+const sameKeys = (x: readonly RawCheck[], y: readonly RawCheck[]) =>
+  x
+    .map((c) => c.key)
+    .sort()
+    .join("\n") ===
+  y
+    .map((c) => c.key)
+    .sort()
+    .join("\n");
+
+/**
+ * Regression or improvement only when the same checks judged both sides; other
+ * checks (a narrower selection, skipped scenarios, new checks) are a coverage
+ * change; the same checks with the same results but another listing in the
+ * expected-failures file are a `change`.
+ */
+export function judgedChange(x: readonly RawCheck[], y: readonly RawCheck[]): ChangeKind {
+  if (!sameKeys(x, y)) return "coverage";
+  const a = rawVerdict(x);
+  const b = rawVerdict(y);
+  if (a === undefined || b === undefined) return "coverage";
+  return changeKind(a, b);
+}
+
+function rawChecks(s: ScenarioEntry | undefined, requirement?: string): RawCheck[] {
+  if (!s || s.verdict === "skipped") return [];
+  return s.checks
+    .filter((c) => requirement === undefined || c.requirements.includes(requirement))
+    .filter((c) => c.status !== "skipped")
+    .map((c) => ({ key: `${s.id}#${c.id}`, status: c.status, level: c.level }));
+}
+
 export interface RequirementChange {
   id: string;
   level: "MUST" | "SHOULD";
@@ -187,7 +240,7 @@ export function compareReports(a: ReportSide, b: ReportSide): Comparison {
     const before = scenarioVerdict(x);
     const after = scenarioVerdict(y);
     if (before !== after) {
-      const kind = changeKind(before, after);
+      const kind = judgedChange(rawChecks(x), rawChecks(y));
       const w = why(kind === "improvement" ? x : y);
       scenarios.push({ id, name: (y ?? x)?.name ?? id, before, after, kind, ...(w ? { why: w } : {}) });
     }
@@ -206,13 +259,15 @@ export function compareReports(a: ReportSide, b: ReportSide): Comparison {
     const judgedBy = [...new Set([...(x?.scenarios ?? []), ...(y?.scenarios ?? [])])].filter((s) =>
       changedScenarios.has(s),
     );
+    const checksOf = (side: Map<string, ScenarioEntry>, r: typeof x) =>
+      (r?.scenarios ?? []).flatMap((sid) => rawChecks(side.get(sid), id));
     requirements.push({
       id,
       level: (y ?? x)?.level ?? "MUST",
       title: (y ?? x)?.title ?? "",
       before,
       after,
-      kind: changeKind(before, after),
+      kind: judgedChange(checksOf(sa, x), checksOf(sb, y)),
       scenarios: judgedBy,
     });
   }
