@@ -37,14 +37,28 @@ describe("package", () => {
     );
   });
 
-  it("names the prebuilt control plane for this version as an optional dependency, in the repository", () => {
+  // npm ci refuses a package.json that names a package its lock file lacks, and an unpublished
+  // package cannot be in the lock: the platform package becomes an optional dependency when
+  // it is published, and until then is installed from its tarball (README).
+  it("keeps the prebuilt control plane of this version in the repository, and out of the dependencies until published", () => {
     const platform = JSON.parse(
       readFileSync(join(PACKAGE_ROOT, "packages/controlplane-linux-x64/package.json"), "utf8"),
     ) as { name: string; version: string; os: string[]; cpu: string[]; files: string[] };
-    expect(pkg.optionalDependencies[platform.name]).toBe(pkg.version);
+    expect(pkg.optionalDependencies[platform.name]).toBeUndefined();
     expect(platform.version).toBe(pkg.version);
     expect([platform.os, platform.cpu]).toEqual([["linux"], ["x64"]]);
     expect(platform.files).toEqual(["bin/kube-controlplane", "manifest.json"]);
+  });
+
+  it("has every dependency of package.json in the lock file (what npm ci needs)", () => {
+    const lock = JSON.parse(readFileSync(join(PACKAGE_ROOT, "package-lock.json"), "utf8")) as {
+      packages: Record<string, { version?: string }>;
+    };
+    const missing = Object.keys({ ...pkg.dependencies, ...pkg.optionalDependencies }).filter(
+      (name) => !lock.packages[`node_modules/${name}`],
+    );
+    expect(missing).toEqual([]);
+    expect(lock.packages[""]).toMatchObject({ version: pkg.version });
   });
 
   it("would catch a runtime import that is only a devDependency", () => {
