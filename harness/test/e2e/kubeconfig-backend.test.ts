@@ -235,7 +235,7 @@ describe("the kubeconfig backend", () => {
     expect(verdict.verdict.scenarios.filter((s) => s.verdict === "fail")).toEqual([]);
     expect((await all()).length).toBe(before);
 
-    const stopped = startCli(run(join(dir, "stopped")), "target answers MCP");
+    const stopped = startCli(run(join(dir, "stopped")), "clusters ready");
     await stopped.ready;
     expect((await all()).length).toBe(before + 3);
     stopped.child.kill("SIGTERM");
@@ -307,7 +307,7 @@ describe("the kubeconfig backend", () => {
     const kc = adminKubeConfig(info);
     expect((await runObjects(kc, info.runId)).namespaces).toBe(3);
     cli.child.kill("SIGINT");
-    expect(await cli.exited).toBe(0);
+    expect(await cli.exited).toBe(130);
     expect(await runObjects(kc, info.runId)).toEqual({ namespaces: 0, csrs: 0, clusterRoles: 0 });
   });
 });

@@ -5,7 +5,7 @@
 // directory (only the `npx -y kubernetes-mcp-server@VERSION` launcher is
 // replaced by that install; every flag is the profile's).
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { chmodSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -19,6 +19,8 @@ const profiles = readdirSync(join(PACKAGE_ROOT, "harness", "profiles"))
   .sort();
 
 const scratch = mkdtempSync(join(tmpdir(), "profiles-"));
+// as root the harness runs the provider under a uid of its own, which must reach the binary here
+chmodSync(scratch, 0o755);
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 /** Installs an npm package into the scratch directory; undefined with the reason when the registry is unreachable. */
