@@ -13,6 +13,43 @@ export interface ClusterContact {
   readonly untestableReason?: string;
   /** Who the audit log saw in the window: a name, null for no authenticated identity, undefined if not asked. */
   readonly identity?: string | null;
+  /**
+   * Other calls of the scenario in flight to this cluster during the window (their
+   * indexes): bytes on a TLS connection carry no caller, so this cluster's contact
+   * cannot be told apart from theirs and is not judged.
+   */
+  readonly sharedWith?: readonly number[];
+}
+
+/** A call of the scenario as the witness needs it: its window and the clusters its tuple named. */
+export interface CallReach {
+  readonly index: number;
+  readonly startEpochMs: number;
+  readonly endEpochMs: number;
+  readonly clusters: readonly string[];
+}
+
+/**
+ * Marks each cluster that another call of the scenario reached while `call` was in
+ * flight (an AH-NET-5 scenario keeps a second tenant calling meanwhile).
+ */
+export function attributeShared(
+  clusters: readonly ClusterContact[],
+  call: CallReach,
+  others: readonly CallReach[],
+): ClusterContact[] {
+  return clusters.map((c) => {
+    const overlapping = others
+      .filter(
+        (o) =>
+          o.index !== call.index &&
+          o.clusters.includes(c.cluster) &&
+          o.startEpochMs <= call.endEpochMs &&
+          o.endEpochMs >= call.startEpochMs,
+      )
+      .map((o) => o.index);
+    return overlapping.length ? { ...c, sharedWith: overlapping } : c;
+  });
 }
 
 export interface ContactVerdict {
@@ -28,6 +65,8 @@ const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? "" : "s"}`;
 
 /** One line per cluster, for the check's message and the report's timeline. */
 export function describeContact(c: ClusterContact): string {
+  if (c.sharedWith?.length)
+    return `cluster ${c.cluster}: not judged (${plural(c.sharedWith.length, "other call")} to it in flight: #${c.sharedWith.join(", #")})`;
   if (!c.contact) return `cluster ${c.cluster}: not witnessed (${c.untestableReason ?? "no forwarder"})`;
   const k = c.contact;
   const who =
@@ -44,12 +83,17 @@ export function describeContact(c: ClusterContact): string {
 /**
  * Pass only when every cluster was witnessed and none was contacted; fail as soon as one
  * witnessed cluster was contacted (an unwatched one cannot excuse it); otherwise untestable.
+ * A cluster shared with other calls in flight is left out; when it is the refused call's
+ * own cluster (`own`), nothing that matters was observed, so the verdict is untestable.
  */
-export function judgeNoContact(clusters: readonly ClusterContact[]): ContactVerdict {
-  if (clusters.length === 0) return { outcome: "untestable", message: "no cluster was witnessed" };
+export function judgeNoContact(clusters: readonly ClusterContact[], own?: string): ContactVerdict {
+  const judged = clusters.filter((c) => !c.sharedWith?.length);
   const lines = clusters.map(describeContact).join("; ");
-  if (clusters.some((c) => c.contact && contacted(c.contact)))
+  if (judged.length === 0)
+    return { outcome: "untestable", message: clusters.length ? lines : "no cluster was witnessed" };
+  if (judged.some((c) => c.contact && contacted(c.contact)))
     return { outcome: "fail", message: `the provider contacted a cluster during the refused call: ${lines}` };
-  if (clusters.some((c) => !c.contact)) return { outcome: "untestable", message: lines };
+  if (judged.some((c) => !c.contact) || (own !== undefined && !judged.some((c) => c.cluster === own)))
+    return { outcome: "untestable", message: lines };
   return { outcome: "pass", message: lines };
 }

@@ -4,9 +4,10 @@
 // the header (AH-ERR-2) and stack traces (AH-ERR-3), so that either can fail
 // alone.
 import { ERROR_CODE, HEADER, VALIDATION_CODES } from "../../../reference-server/src/wire/constants.js";
+import { clustersReached } from "../world/timeline.js";
 import type { ConformanceWorld, LastCall } from "../world/world.js";
 import { type Answer, describeAnswer, refusedInAnyForm } from "./answer.js";
-import { judgeNoContact } from "./contact.js";
+import { attributeShared, judgeNoContact } from "./contact.js";
 import { untestableIfPrecondition } from "./preconditions.js";
 import { expect, fail, NotApplicable, PreconditionFailed, Untestable } from "./recorder.js";
 
@@ -123,7 +124,12 @@ export async function judgeRefusal(world: ConformanceWorld, exp: RefusalExpectat
       async () => {
         const w = world.timeline.windows.find((x) => x.index === last.call);
         if (!w) throw new Untestable("the call's time window is unknown");
-        const verdict = judgeNoContact(world.net.contactDuring(w));
+        const own = clustersReached(last.label);
+        const reach = { ...w, clusters: own };
+        const verdict = judgeNoContact(
+          attributeShared(world.net.contactDuring(w), reach, world.timeline.reaches()),
+          own[0],
+        );
         // the audit log adds who called, when the caller authenticated
         const seen = who && world.identities.has(who) ? await auditedRequests(world, who, last.call) : [];
         const as = seen.length ? `; ${seen.join(", ")} as ${who}` : "";

@@ -62,7 +62,7 @@ After(async function (this: ConformanceWorld) {
         `not judged: ${this.target.crashed.detail}`,
       );
   await this.audit.attachToTimeline(this.identities, this.timeline).catch(() => undefined);
-  this.net.describeCalls(this.record.calls, this.timeline.windows);
+  this.net.describeCalls(this.record.calls, this.timeline.reaches());
   this.record.checks = this.checks.records;
   this.attach(JSON.stringify(this.record), SCENARIO_RECORD_MEDIA_TYPE);
   await this.dispose();

@@ -9,7 +9,13 @@
 // provider sends, whether or not a request authenticates (docs/design.md,
 // "Contact witness"). Oracles the scenario opens are tracked here too, so they
 // close with it.
-import { type ClusterContact, contacted, describeContact } from "../checks/contact.js";
+import {
+  attributeShared,
+  type CallReach,
+  type ClusterContact,
+  contacted,
+  describeContact,
+} from "../checks/contact.js";
 import { type Contact, type ContactLog, type ContactWindow, contactProxy } from "../oracles/contact.js";
 import type { Listener } from "../oracles/listeners.js";
 import type { ClusterSet } from "./clusters.js";
@@ -79,17 +85,14 @@ export class ScenarioNetwork {
   }
 
   /** The witness's lines for each call of the timeline (clusters contacted, or "no contact"). */
-  describeCalls(
-    calls: { index: number; contact?: string[] }[],
-    windows: readonly (ContactWindow & { index: number })[],
-  ): void {
+  describeCalls(calls: { index: number; contact?: string[] }[], reaches: readonly CallReach[]): void {
     for (const c of calls) {
-      const w = windows.find((x) => x.index === c.index);
+      const w = reaches.find((x) => x.index === c.index);
       if (!w) continue;
-      const seen = this.contactDuring(w).filter((x) => x.contact);
-      if (seen.length === 0) continue;
-      const hit = seen.filter((x) => x.contact && contacted(x.contact));
-      c.contact = hit.length ? hit.map(describeContact) : ["no contact with any witnessed cluster"];
+      const all = attributeShared(this.contactDuring(w), w, reaches).filter((x) => x.contact);
+      if (all.length === 0) continue;
+      const shown = all.filter((x) => x.sharedWith?.length || (x.contact && contacted(x.contact)));
+      c.contact = shown.length ? shown.map(describeContact) : ["no contact with any witnessed cluster"];
     }
   }
 

@@ -2,6 +2,7 @@
 // batches of many calls as one line, and the time window of each call, which
 // the audit events are later attached to.
 import type { Answer } from "../checks/answer.js";
+import type { CallReach } from "../checks/contact.js";
 import type { CallRecord, TupleLabel } from "../report/model.js";
 import type { SecretRegistry } from "../report/redact.js";
 import type { CallWindow } from "../timeline/audit.js";
@@ -18,6 +19,14 @@ export class Timeline {
     /** The label of the instance serving the scenario now. */
     private readonly targetLabel: () => string,
   ) {}
+
+  /** Each timed call with the clusters its tuple sent it to (for the contact witness). */
+  reaches(): CallReach[] {
+    return this.windows.map((w) => ({
+      ...w,
+      clusters: clustersReached(this.scenario.record.calls[w.index - 1]?.tuple),
+    }));
+  }
 
   /** The index the next call gets. */
   nextIndex(): number {
@@ -84,4 +93,17 @@ export class Timeline {
       outcomes,
     });
   }
+}
+
+/**
+ * The cluster a tuple sent its call to: where kubernetes-server pointed when it was
+ * changed ("cluster B"; a canary is no cluster), else the identity's own cluster.
+ */
+export function clustersReached(tuple: TupleLabel | undefined): string[] {
+  if (!tuple) return [];
+  if (tuple.server !== undefined) {
+    const m = /^cluster ([A-Z])\b/.exec(tuple.server);
+    return m?.[1] ? [m[1]] : [];
+  }
+  return tuple.cluster ? [tuple.cluster] : [];
 }

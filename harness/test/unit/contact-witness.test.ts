@@ -2,7 +2,7 @@
 // a client stands in for the provider, the forwarder records what crosses it.
 import { connect, createServer, type Server, type Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { describeContact, judgeNoContact } from "../../src/checks/contact.js";
+import { attributeShared, describeContact, judgeNoContact } from "../../src/checks/contact.js";
 import {
   type ConnectionRecord,
   contactDuring,
@@ -10,6 +10,7 @@ import {
   TEARDOWN_MAX_BYTES,
 } from "../../src/oracles/contact.js";
 import { listen } from "../../src/oracles/listeners.js";
+import { clustersReached } from "../../src/world/timeline.js";
 
 const cleanup: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -217,5 +218,57 @@ describe("contactDuring (pure)", () => {
     const hit = contactDuring([conn({ openedAtEpochMs: 120 })], w);
     expect(judgeNoContact([{ cluster: "A", contact: hit }, unwatched]).outcome).toBe("fail");
     expect(judgeNoContact([]).outcome).toBe("untestable");
+  });
+
+  it("a cluster another call reached meanwhile is not judged: its bytes carry no caller", () => {
+    const hit = contactDuring([conn({ openedAtEpochMs: 120 })], w);
+    const none = contactDuring([], w);
+    const call = { index: 7, ...w, clusters: ["A"] };
+    const bob = { index: 8, startEpochMs: 130, endEpochMs: 140, clusters: ["B"] };
+    const before = { index: 6, startEpochMs: 10, endEpochMs: 90, clusters: ["A"] };
+    const clusters = attributeShared(
+      [
+        { cluster: "A", contact: none },
+        { cluster: "B", contact: hit },
+      ],
+      call,
+      [before, call, bob],
+    );
+    expect(clusters.map((c) => c.sharedWith)).toEqual([undefined, [8]]);
+    expect(judgeNoContact(clusters, "A")).toEqual({
+      outcome: "pass",
+      message: "cluster A: no contact; cluster B: not judged (1 other call to it in flight: #8)",
+    });
+    // the same contact with no call of bob in flight is a finding
+    expect(judgeNoContact(attributeShared([{ cluster: "B", contact: hit }], call, [call]), "A").outcome).toBe(
+      "fail",
+    );
+    // a contact of the call's own cluster while another call shares it cannot be judged either way
+    const shared = attributeShared([{ cluster: "A", contact: hit }], call, [
+      call,
+      { ...bob, clusters: ["A"] },
+    ]);
+    expect(judgeNoContact(shared, "A").outcome).toBe("untestable");
+    // nor can a clean result whose own cluster was shared
+    const sharedOwn = attributeShared(
+      [
+        { cluster: "A", contact: none },
+        { cluster: "B", contact: none },
+      ],
+      call,
+      [call, { ...bob, clusters: ["A"] }],
+    );
+    expect(judgeNoContact(sharedOwn, "A").outcome).toBe("untestable");
+  });
+
+  it("the cluster a call reached is where its server pointed, else its identity's cluster", () => {
+    expect(clustersReached({ source: "headers", identity: "alice", cluster: "A" })).toEqual(["A"]);
+    expect(
+      clustersReached({ source: "headers", identity: "alice", cluster: "A", server: "cluster B" }),
+    ).toEqual(["B"]);
+    expect(
+      clustersReached({ source: "headers", identity: "alice", cluster: "A", server: "TCP canary" }),
+    ).toEqual([]);
+    expect(clustersReached(undefined)).toEqual([]);
   });
 });

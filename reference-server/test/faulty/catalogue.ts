@@ -20,7 +20,7 @@ import {
   metaFallbackHeaders,
   unicodeMetaKeyFolding,
 } from "./meta-source.js";
-import { embeddedIpv4Allowed } from "./network.js";
+import { dialBeforeValidate, embeddedIpv4Allowed } from "./network.js";
 import { panicOnBooleanInsecureFlag, panicOnNonStringMeta } from "./panic.js";
 import { followRedirects, redirectWrongCode } from "./redirects.js";
 import {
@@ -85,6 +85,7 @@ const DEFECTS = {
   "first-of-duplicate-header-lines": firstOfDuplicateHeaderLines,
   "lenient-insecure-flag": lenientInsecureFlag,
   "lenient-argument-names": lenientArgumentNames,
+  "dial-before-validate": dialBeforeValidate,
 } satisfies Record<string, Partial<Faults> | (() => Partial<Faults>)>;
 
 export type DefectName = keyof typeof DEFECTS;

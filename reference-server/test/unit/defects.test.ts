@@ -434,6 +434,17 @@ current-context: x
     expect(a.connections).toBeGreaterThan(0);
   });
 
+  defect("dial-before-validate", async () => {
+    const a = await api();
+    // a tuple without credentials is refused; only the defect dials the server first
+    const spec = { headers: { [HEADER.server]: a.url } };
+    expect(codeOf(await call(testDeps(), spec))).toBe("missing-header");
+    expect(a.connections).toBe(0);
+    expect(codeOf(await call(d("dial-before-validate"), spec))).toBe("missing-header");
+    expect(a.connections).toBeGreaterThan(0);
+    expect(a.seen).toHaveLength(0);
+  });
+
   defect("meta-duplicate-json-key-last-wins", async () => {
     const a = await api();
     // What JSON.parse makes of {"kubernetes-authorization": A, "kubernetes-authorization": B}.
