@@ -44,8 +44,9 @@ export function attributeShared(
         (o) =>
           o.index !== call.index &&
           o.clusters.includes(c.cluster) &&
-          o.startEpochMs <= call.endEpochMs &&
-          o.endEpochMs >= call.startEpochMs,
+          // strictly: one call ending in the millisecond the next one starts is not in flight with it
+          o.startEpochMs < call.endEpochMs &&
+          o.endEpochMs > call.startEpochMs,
       )
       .map((o) => o.index);
     return overlapping.length ? { ...c, sharedWith: overlapping } : c;

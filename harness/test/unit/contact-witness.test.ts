@@ -225,7 +225,8 @@ describe("contactDuring (pure)", () => {
     const none = contactDuring([], w);
     const call = { index: 7, ...w, clusters: ["A"] };
     const bob = { index: 8, startEpochMs: 130, endEpochMs: 140, clusters: ["B"] };
-    const before = { index: 6, startEpochMs: 10, endEpochMs: 90, clusters: ["A"] };
+    // ends in the millisecond the call starts: sequential, not in flight
+    const before = { index: 6, startEpochMs: 10, endEpochMs: w.startEpochMs, clusters: ["A"] };
     const clusters = attributeShared(
       [
         { cluster: "A", contact: none },
