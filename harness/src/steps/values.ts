@@ -61,8 +61,10 @@ async function resolveOne(
 export async function largeBundle(world: ConformanceWorld, cluster: string, kib: number): Promise<string> {
   const filler = (await world.oracleCa()).certPem.trim();
   const real = (await caPem(world, cluster)).trim();
-  const pems: string[] = [];
-  while (b64([...pems, real].join("\n")).length < kib * 1024 - filler.length * 1.4) pems.push(filler);
-  pems.push(real);
-  return b64(pems.join("\n"));
+  // the base64 length of k fillers and the real CA, each filler ending in "\n", by arithmetic:
+  // encoding the growing bundle once per filler was quadratic (7 s for 2 MiB)
+  const encoded = (k: number) => 4 * Math.ceil((k * (Buffer.byteLength(filler) + 1) + Buffer.byteLength(real)) / 3);
+  let k = 0;
+  while (encoded(k) < kib * 1024 - filler.length * 1.4) k++;
+  return b64([...Array<string>(k).fill(filler), real].join("\n"));
 }
