@@ -20,10 +20,6 @@ Then("the call succeeds", async function (this: ConformanceWorld) {
   await judgeSuccess(this);
 });
 
-Then("the result succeeded", async function (this: ConformanceWorld) {
-  await judgeSuccess(this);
-});
-
 Then("the result comes from cluster {word}", async function (this: ConformanceWorld, c: string) {
   const last = lastCall(this);
   await this.checks.judge(

@@ -2,7 +2,7 @@
 // timeline (identity, source, and the deliberate changes, by placeholder,
 // never by value).
 import { CREDENTIAL_HEADERS, HEADER } from "../../../reference-server/src/wire/constants.js";
-import { judgeErrorForm, judgeRefusal, judgeRefusedUnserved, lastCall } from "../checks/judgements.js";
+import { judgeRefusal, judgeRefusedUnserved, lastCall } from "../checks/judgements.js";
 import { fail } from "../checks/recorder.js";
 import type { Headers } from "../mcp/client.js";
 import type { TupleLabel } from "../report/model.js";
@@ -118,17 +118,6 @@ When(
 function metaOver(world: ConformanceWorld, who: string, other: string, changes: string[] = []): TupleLabel {
   return { ...world.identities.labelOf(who, changes, "both"), headersIdentity: other };
 }
-
-When(
-  "{word} calls {string} with its credentials in _meta and the headers of {word}",
-  async function (this: ConformanceWorld, who: string, tool: string, other: string) {
-    await this.calls.call(tool, {
-      meta: this.identities.headersOf(who),
-      headers: this.identities.headersOf(other),
-      label: metaOver(this, who, other),
-    });
-  },
-);
 
 When(
   "{word} reads the cluster identity with its credentials in _meta and the headers of {word}",
@@ -291,10 +280,6 @@ Then("the call is refused with a JSON-RPC error, not a tool result", async funct
 
 // ---- refusals ----
 
-Then("the call fails", async function (this: ConformanceWorld) {
-  await judgeRefusal(this, {});
-});
-
 Then("the call fails with {string}", async function (this: ConformanceWorld, code: string) {
   await judgeRefusal(this, { codes: [code.replace(/^\[|\]$/g, "")] });
 });
@@ -393,7 +378,3 @@ Then(
     });
   },
 );
-
-Then("the error is {string}", async function (this: ConformanceWorld, code: string) {
-  await judgeErrorForm(this, lastCall(this), { codes: [code.replace(/^\[|\]$/g, "")] });
-});

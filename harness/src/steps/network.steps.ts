@@ -212,19 +212,6 @@ When(
 );
 
 When(
-  "{word} calls {string} with the server set to the unspecified address and the canary's port",
-  async function (this: ConformanceWorld, who: string, tool: string) {
-    await withServer(
-      this,
-      who,
-      tool,
-      `https://0.0.0.0:${oracle(this, "tcpCanary").port}`,
-      "0.0.0.0 (canary port)",
-    );
-  },
-);
-
-When(
   "{word} calls {string} with the server set to {string} and the canary's port",
   async function (this: ConformanceWorld, who: string, tool: string, host: string) {
     // Only hosts that dial the local machine may be sent (0.0.0.0, ::, and their mapped

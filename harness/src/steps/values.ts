@@ -63,7 +63,8 @@ export async function largeBundle(world: ConformanceWorld, cluster: string, kib:
   const real = (await caPem(world, cluster)).trim();
   // the base64 length of k fillers and the real CA, each filler ending in "\n", by arithmetic:
   // encoding the growing bundle once per filler was quadratic (7 s for 2 MiB)
-  const encoded = (k: number) => 4 * Math.ceil((k * (Buffer.byteLength(filler) + 1) + Buffer.byteLength(real)) / 3);
+  const encoded = (k: number) =>
+    4 * Math.ceil((k * (Buffer.byteLength(filler) + 1) + Buffer.byteLength(real)) / 3);
   let k = 0;
   while (encoded(k) < kib * 1024 - filler.length * 1.4) k++;
   return b64([...Array<string>(k).fill(filler), real].join("\n"));

@@ -27,6 +27,14 @@ describe("list --trace", () => {
     expect(problems).toEqual([]);
   });
 
+  it("every step definition is used by a scenario (an unused one is dead code nobody judges)", () => {
+    const used = new Set(loadScenarios().flatMap((s) => s.steps.map((st) => definitionOf(st.text))));
+    const unused = stepDefinitions()
+      .filter((d) => !used.has(d))
+      .map((d) => `${d.file}:${d.line} "${d.pattern}"`);
+    expect(unused).toEqual([]);
+  });
+
   it("names the file and line of the scenario, its steps, their definitions and the checks", () => {
     const text = formatTrace(trace("AH-AUTH-1") as NonNullable<ReturnType<typeof trace>>);
     expect(text).toMatch(/scenario identity\/\S+ {2}features\/auth\/identity\.feature:\d+/);

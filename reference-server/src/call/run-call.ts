@@ -9,7 +9,6 @@ import { originLine, originOf } from "../origin/origin.js";
 import type { NetworkPolicy } from "../policy/network-policy.js";
 import { type ClusterTarget, secretsOf } from "../request/cluster-target.js";
 import type { ClusterHeaderLines } from "../request/raw-headers.js";
-import type { CallSource } from "../request/source.js";
 import { argumentNameRefusal } from "../tools/names.js";
 import type { KubeCall, ToolDefinition } from "../tools/tool.js";
 import type { ClientPool } from "../upstream/client-pool.js";
