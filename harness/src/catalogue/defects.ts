@@ -64,6 +64,16 @@ export function renderCatalogue(c: DefectCatalogue): string {
         `| ${k.defects.map((d) => `\`${d}\``).join(" + ")} | ${k.why} | ${ids(k.fails)} | ${ids(k.warns)} |`,
       );
   }
+  if (c.maskingCombinations.length) {
+    lines.push(
+      "",
+      "Masking combinations: each defect with a broken identity (`bearer-bearer`) or a refused header-less `initialize` (`require-headers-on-initialize`), run on the scenarios of the masked defect's own requirements, still fails its own set plus the masking defect's:",
+      "",
+    );
+    lines.push("| defects | fails exactly |", "|---|---|");
+    for (const k of c.maskingCombinations)
+      lines.push(`| ${k.defects.map((d) => `\`${d}\``).join(" + ")} | ${ids(k.fails)} |`);
+  }
   if (c.heavy.length) {
     lines.push("", "The heavy scenarios, each run alone against the defect it is built to find:", "");
     lines.push("| defect | scenarios | fails exactly |", "|---|---|---|");

@@ -1,6 +1,6 @@
 // Starting and stopping a provider process described by a profile.
 import { type ChildProcess, spawn } from "node:child_process";
-import { createWriteStream, existsSync, type WriteStream } from "node:fs";
+import { createWriteStream, existsSync, statSync, type WriteStream } from "node:fs";
 import { createServer } from "node:net";
 import { resolve } from "node:path";
 import { PROTOCOL_VERSION } from "../mcp/raw.js";
@@ -8,7 +8,7 @@ import type { Profile } from "../profile/schema.js";
 import { REPO_ROOT } from "../spec/requirements.js";
 import { INSTANCE_MARKER, providerEnvironment } from "./environment.js";
 import { CappedOutput } from "./output.js";
-import { instanceMarker, killMarked, providerSandbox } from "./sandbox.js";
+import { instanceMarker, killMarked, PROVIDER_USER_ENV, providerSandbox } from "./sandbox.js";
 
 export class TargetStartError extends Error {
   constructor(
@@ -170,9 +170,10 @@ export async function startTarget(profile: Profile, opts: StartOptions = {}): Pr
       if (exited || Date.now() > deadline) {
         await stop();
         throw new TargetStartError(
-          exited
+          (exited
             ? `target exited (code ${child.exitCode}) before it was ready (started in ${cwd})`
-            : `target did not become ready in time (started in ${cwd})`,
+            : `target did not become ready in time (started in ${cwd})`) +
+            ownUidHint(command, cwd, out.text(), sandbox.uid),
           out.text(),
         );
       }
@@ -184,14 +185,46 @@ export async function startTarget(profile: Profile, opts: StartOptions = {}): Pr
     if (!ok) {
       await stop();
       throw new TargetStartError(
-        exited
+        (exited
           ? `target exited (code ${child.exitCode}) before it listened on ${u.host} (started in ${cwd})`
-          : `target did not listen on ${u.host} in time (started in ${cwd})`,
+          : `target did not listen on ${u.host} in time (started in ${cwd})`) +
+          ownUidHint(command, cwd, out.text(), sandbox.uid),
         out.text(),
       );
     }
   }
   return { url, command, output: () => out.text(), exited: () => exited, exit: () => exitInfo, stop };
+}
+
+/**
+ * As root the provider runs under a uid of its own, which cannot read a checkout in a 0700
+ * folder (mktemp -d, a private home). Runtimes say so badly (Node: "Cannot find module"), so
+ * a failed start-up names the first path of the command (or its folder) that uid cannot reach.
+ */
+export function ownUidHint(command: string, cwd: string, output: string, uid: number | undefined): string {
+  if (uid === undefined) return "";
+  const paths = [
+    cwd,
+    ...command
+      .split(/\s+/)
+      .filter((t) => t.includes("/"))
+      .map((t) => resolve(cwd, t)),
+  ];
+  const denied = paths.map(unreachableByOthers).find((p) => p !== undefined);
+  if (!denied && !/EACCES|permission denied/i.test(output)) return "";
+  return `; the provider ran as uid ${uid} (the harness runs as root and gives it a uid of its own)${denied ? ` and cannot reach ${denied}` : " and was denied a file"}: its files and every folder above them must be readable by that uid (a 0700 folder is not), or set ${PROVIDER_USER_ENV}=same to run it as root`;
+}
+
+/** The first folder on the way to `path` that a stranger cannot enter, or `path` if it cannot read it. */
+function unreachableByOthers(path: string): string | undefined {
+  if (!existsSync(path)) return undefined;
+  const parts = path.split("/").filter(Boolean);
+  for (let i = 0; i < parts.length; i++) {
+    const dir = `/${parts.slice(0, i).join("/")}`;
+    if (!(statSync(dir).mode & 0o001)) return dir;
+  }
+  const st = statSync(path);
+  return st.mode & (st.isDirectory() ? 0o005 : 0o004) ? undefined : path;
 }
 
 /** Sends an MCP initialize to check that an endpoint answers like an MCP server (any JSON-RPC answer). */

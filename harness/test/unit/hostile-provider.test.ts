@@ -85,6 +85,30 @@ describe("a hostile provider started by the harness", () => {
     },
   );
 
+  it.runIf(root)(
+    "as root, a provider in a folder its uid cannot read fails to start with the reason and the way out",
+    async () => {
+      // a checkout in a 0700 folder (mktemp -d): the provider's own uid cannot enter it
+      const hidden = mkdtempSync(join(tmpdir(), "ahc-private-"));
+      writeFileSync(join(hidden, "server.mjs"), "console.log('listening')\n");
+      try {
+        const p = parseProfile(
+          `name: private\ntarget:\n  command: node ${join(hidden, "server.mjs")} --port {port}\n  url: http://127.0.0.1:{port}/mcp\n  readyPattern: "listening"\n  startupTimeoutMs: 10000\n`,
+        );
+        const err = await startTarget(p).then(
+          () => undefined,
+          (e: Error) => e,
+        );
+        expect(err?.message).toMatch(/exited \(code 1\) before it was ready/);
+        expect(err?.message).toMatch(
+          /ran as uid \d+ .*cannot reach \/tmp\/ahc-private-\w+: .*readable by that uid \(a 0700 folder is not\), or set AUTH_HEADERS_PROVIDER_USER=same/,
+        );
+      } finally {
+        rmSync(hidden, { recursive: true, force: true });
+      }
+    },
+  );
+
   it("leaves no daemon behind: a setsid double-fork is gone after stop()", async () => {
     const t = await startTarget(profile("--daemon"));
     const pid = snooped(t.output()).daemon;
