@@ -77,20 +77,50 @@ describe("defect catalogue", () => {
   );
 
   // Masking (issue 17): a defect combined with a broken identity (bearer-bearer) or a refused
-  // header-less initialize still fails its own set, plus the masking defect's. Each runs only
-  // the scenarios of its own set's requirements: masking is about what those scenarios judge,
-  // and the whole suite for each of 30-odd combinations would not fit CI's time.
+  // header-less initialize must still fail its own set. Each runs only the scenarios of its
+  // own set's requirements (the whole suite for 30-odd combinations would not fit CI's time),
+  // so the masking defect's own requirement fails only where those scenarios judge it: the
+  // run must fail nothing outside the union. What the suite cannot see yet under a
+  // combination is declared in `masked` (and collateral in `cascades`): a known gap, held like
+  // an expected failure, whose stale entries fail. CI runs the combinations of MASKING_IN_CI;
+  // AHC_MASKING=all runs every one (8 min on 2 cores).
   const MASKING = new Set(["bearer-bearer", "require-headers-on-initialize"]);
+  const MASKING_IN_CI = new Set([
+    "dial-before-validate",
+    "first-of-duplicate-header-lines",
+    "lenient-insecure-flag",
+    "skip-tls-verify",
+    "meta-fallback-headers",
+  ]);
+  const all = process.env.AHC_MASKING === "all";
   const masked = catalogue.maskingCombinations
     .map((c) => [c.defects.join(","), c] as const)
-    .filter(([, c]) => !only || c.defects.some((d) => !MASKING.has(d) && only.includes(d)));
+    .filter(([, c]) =>
+      c.defects.some((d) => !MASKING.has(d) && (only ? only.includes(d) : all || MASKING_IN_CI.has(d))),
+    );
   it.each(masked)("masked %s still fails its own set", { timeout: 300_000 }, async (defects, entry) => {
     const own = sorted(
       entry.defects.filter((d) => !MASKING.has(d)).flatMap((d) => catalogue.defects[d]?.fails ?? []),
     );
-    expect(own.length, defects).toBeGreaterThan(0);
     const tags = `(${own.map((r) => `@${r}`).join(" or ")}) and ${NOT_HEAVY}`;
-    await expectExactly(defects, tags, entry.fails, entry.warns);
+    const r = await runConformance(
+      ["--target", "reference-faulty", "--clusters-file", file, "--tags", tags],
+      {
+        AUTH_HEADERS_DEFECT: defects,
+      },
+    );
+    expect(r.scenarios.length, r.output.slice(-3000)).toBeGreaterThan(0);
+    const fails = sorted(r.requirements.filter((q) => q.verdict === "fail").map((q) => q.id));
+    const causes = r.causes.map((c) => `${c.requirements.join(",")}: ${c.message}`).join("\n");
+    expect(
+      {
+        missed: own.filter((q) => !entry.masked.includes(q) && !fails.includes(q)),
+        staleMasked: entry.masked.filter((q) => fails.includes(q)),
+        collateral: fails.filter((q) => !entry.fails.includes(q) && !entry.cascades.includes(q)),
+        staleCascades: entry.cascades.filter((q) => !fails.includes(q)),
+      },
+      `${defects}: failed [${fails.join(", ")}]; causes\n${causes}`,
+    ).toEqual({ missed: [], staleMasked: [], collateral: [], staleCascades: [] });
   });
 
   it.each(catalogue.heavy.map((h) => [`${h.defect} ${h.tags}`, h] as const))(
