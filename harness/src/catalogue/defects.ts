@@ -84,7 +84,10 @@ export function renderCatalogue(c: DefectCatalogue): string {
       "Masking combinations: each defect with a broken identity (`bearer-bearer`) or a refused header-less `initialize` (`require-headers-on-initialize`), run on the scenarios of the masked defect's own requirements, must still fail its own set. Where the suite cannot see part of it yet, the table says which (a known gap, held like an expected failure: the catalogue test fails when it is closed and the entry is stale):",
       "",
     );
-    lines.push("| defects | must fail | not seen yet (masked) | fails beyond (cascade) |", "|---|---|---|---|");
+    lines.push(
+      "| defects | must fail | not seen yet (masked) | fails beyond (cascade) |",
+      "|---|---|---|---|",
+    );
     for (const k of c.maskingCombinations)
       lines.push(
         `| ${k.defects.map((d) => `\`${d}\``).join(" + ")} | ${ids(k.fails)} | ${ids(k.masked)} | ${ids(k.cascades)} |`,
