@@ -3,6 +3,7 @@
 // that failed authentication counts as much as one that was served. The audit log only
 // adds who called, for the message. See docs/design.md "Contact witness".
 import type { Contact } from "../oracles/contact.js";
+import type { TupleLabel } from "../report/model.js";
 
 export interface ClusterContact {
   /** The cluster's name in the scenario (A, B, C). */
@@ -27,6 +28,19 @@ export interface CallReach {
   readonly startEpochMs: number;
   readonly endEpochMs: number;
   readonly clusters: readonly string[];
+}
+
+/**
+ * The cluster a tuple sent its call to: where kubernetes-server pointed when it was
+ * changed ("cluster B"; a canary is no cluster), else the identity's own cluster.
+ */
+export function clustersReached(tuple: TupleLabel | undefined): string[] {
+  if (!tuple) return [];
+  if (tuple.server !== undefined) {
+    const m = /^cluster ([A-Z])\b/.exec(tuple.server);
+    return m?.[1] ? [m[1]] : [];
+  }
+  return tuple.cluster ? [tuple.cluster] : [];
 }
 
 /**

@@ -4,7 +4,6 @@
 // the header (AH-ERR-2) and stack traces (AH-ERR-3), so that either can fail
 // alone.
 import { ERROR_CODE, HEADER, VALIDATION_CODES } from "../../../reference-server/src/wire/constants.js";
-import { clustersReached } from "../world/timeline.js";
 import type { ConformanceWorld, LastCall } from "../world/world.js";
 import { type Answer, describeAnswer, refusedInAnyForm } from "./answer.js";
 import { attributeShared, judgeNoContact } from "./contact.js";
@@ -122,13 +121,12 @@ export async function judgeRefusal(world: ConformanceWorld, exp: RefusalExpectat
       world.checks.subject(),
       "no API server was contacted during the refused call (connections and bytes at the scenario's forwarders)",
       async () => {
-        const w = world.timeline.windows.find((x) => x.index === last.call);
-        if (!w) throw new Untestable("the call's time window is unknown");
-        const own = clustersReached(last.label);
-        const reach = { ...w, clusters: own };
+        const reaches = world.timeline.reaches();
+        const reach = reaches.find((x) => x.index === last.call);
+        if (!reach) throw new Untestable("the call's time window is unknown");
         const verdict = judgeNoContact(
-          attributeShared(world.net.contactDuring(w), reach, world.timeline.reaches()),
-          own[0],
+          attributeShared(world.net.contactDuring(reach), reach, reaches),
+          reach.clusters[0],
         );
         // the audit log adds who called, when the caller authenticated
         const seen = who && world.identities.has(who) ? await auditedRequests(world, who, last.call) : [];

@@ -2,7 +2,7 @@
 // batches of many calls as one line, and the time window of each call, which
 // the audit events are later attached to.
 import type { Answer } from "../checks/answer.js";
-import type { CallReach } from "../checks/contact.js";
+import { type CallReach, clustersReached } from "../checks/contact.js";
 import type { CallRecord, TupleLabel } from "../report/model.js";
 import type { SecretRegistry } from "../report/redact.js";
 import type { CallWindow } from "../timeline/audit.js";
@@ -93,17 +93,4 @@ export class Timeline {
       outcomes,
     });
   }
-}
-
-/**
- * The cluster a tuple sent its call to: where kubernetes-server pointed when it was
- * changed ("cluster B"; a canary is no cluster), else the identity's own cluster.
- */
-export function clustersReached(tuple: TupleLabel | undefined): string[] {
-  if (!tuple) return [];
-  if (tuple.server !== undefined) {
-    const m = /^cluster ([A-Z])\b/.exec(tuple.server);
-    return m?.[1] ? [m[1]] : [];
-  }
-  return tuple.cluster ? [tuple.cluster] : [];
 }

@@ -2,7 +2,12 @@
 // a client stands in for the provider, the forwarder records what crosses it.
 import { connect, createServer, type Server, type Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { attributeShared, describeContact, judgeNoContact } from "../../src/checks/contact.js";
+import {
+  attributeShared,
+  clustersReached,
+  describeContact,
+  judgeNoContact,
+} from "../../src/checks/contact.js";
 import {
   type ConnectionRecord,
   contactDuring,
@@ -10,7 +15,6 @@ import {
   TEARDOWN_MAX_BYTES,
 } from "../../src/oracles/contact.js";
 import { listen } from "../../src/oracles/listeners.js";
-import { clustersReached } from "../../src/world/timeline.js";
 
 const cleanup: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
