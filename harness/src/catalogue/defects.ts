@@ -81,7 +81,7 @@ export function renderCatalogue(c: DefectCatalogue): string {
   if (c.maskingCombinations.length) {
     lines.push(
       "",
-      "Masking combinations: each defect with a broken identity (`bearer-bearer`) or a refused header-less `initialize` (`require-headers-on-initialize`), run on the scenarios of the masked defect's own requirements, must still fail its own set. Where the suite cannot see part of it yet, the table says which (a known gap, held like an expected failure: the catalogue test fails when it is closed and the entry is stale):",
+      "Masking combinations: each defect with a broken identity (`bearer-bearer`) or a refused header-less `initialize` (`require-headers-on-initialize`), run on the scenarios of the masked defect's own requirements, must still fail its own set. A refusal is judged by the contact witness, whatever the credential (docs/design.md \"Contact witness\"); a refusal expected at TLS verification fails on an answer only an API server gives (401, 403, 404); another tenant's latency counts any such answer. What the suite cannot see is named in the table (held like an expected failure: the catalogue test fails when it is closed and the entry is stale): whose credential a request carried is unobservable when the API server rejects it, so cross-talk between two identities that both fail stays hidden.",
       "",
     );
     lines.push(

@@ -4,6 +4,7 @@
 // cares which.
 import { StreamableHTTPError } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { type CallToolResult, ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
+import { ERROR_CODE } from "../../../reference-server/src/wire/constants.js";
 import type { AnswerKind } from "../report/model.js";
 
 export interface Answer {
@@ -80,6 +81,18 @@ export const refusedInAnyForm = (a: Answer) =>
   a.kind === "tool-error" ||
   a.kind === "jsonrpc-error" ||
   (a.kind === "http-error" && (a.status ?? 0) >= 400 && (a.status ?? 0) < 500);
+
+/**
+ * The request reached the API server past TLS: a result, or an answer only an API server
+ * gives (401, 403, 404), whatever the credential was worth. A broken identity must not
+ * hide a certificate the provider should have refused.
+ */
+export const answeredByApiServer = (a: Answer) =>
+  a.kind === "result" ||
+  (a.kind === "tool-error" &&
+    (a.code === ERROR_CODE.unauthorized ||
+      a.code === ERROR_CODE.forbidden ||
+      a.code === ERROR_CODE.notFound));
 
 export function describeAnswer(a: Answer | undefined): string {
   if (!a) return "no call was made";

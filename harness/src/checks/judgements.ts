@@ -5,7 +5,7 @@
 // alone.
 import { ERROR_CODE, HEADER, VALIDATION_CODES } from "../../../reference-server/src/wire/constants.js";
 import type { ConformanceWorld, LastCall } from "../world/world.js";
-import { type Answer, describeAnswer, refusedInAnyForm } from "./answer.js";
+import { type Answer, answeredByApiServer, describeAnswer, refusedInAnyForm } from "./answer.js";
 import { attributeShared, judgeNoContact } from "./contact.js";
 import { untestableIfPrecondition } from "./preconditions.js";
 import { expect, fail, NotApplicable, PreconditionFailed, Untestable } from "./recorder.js";
@@ -97,6 +97,12 @@ export async function judgeRefusal(world: ConformanceWorld, exp: RefusalExpectat
   const a = last.answer;
   const opts = { call: last.call };
   const validation = exp.codes?.every((c) => VALIDATION_CODES.includes(c)) ?? false;
+  // expected at TLS verification: an API server's answer means the request went past it
+  const pastTls =
+    a.kind !== "result" &&
+    (exp.codes?.length ?? 0) > 0 &&
+    (exp.codes ?? []).every((c) => c === ERROR_CODE.tlsVerificationFailed) &&
+    answeredByApiServer(a);
   const who = last.label.identity;
   await world.checks.judge(
     "refused",
@@ -112,32 +118,17 @@ export async function judgeRefusal(world: ConformanceWorld, exp: RefusalExpectat
       if (a.kind === "http-error" && !refusedInAnyForm(a)) fail(`HTTP ${a.status} instead of a refusal`);
       if (validation && upstreamCode(a))
         fail(`not refused before connecting: [${a.code}] is the answer of a server the provider contacted`);
+      if (pastTls) {
+        const basic = await exp.control?.();
+        if (basic) throw new PreconditionFailed(basic.requirement, basic.reason);
+        fail(
+          `not refused at TLS verification: [${a.code}] is the API server's answer to a request sent past a certificate the provider should have refused`,
+        );
+      }
     },
     opts,
   );
-  if (validation && a.kind !== "result" && a.kind !== "no-answer")
-    await world.checks.judge(
-      "not-contacted",
-      world.checks.subject(),
-      "no API server was contacted during the refused call (connections and bytes at the scenario's forwarders)",
-      async () => {
-        const reaches = world.timeline.reaches();
-        const reach = reaches.find((x) => x.index === last.call);
-        if (!reach) throw new Untestable("the call's time window is unknown");
-        const verdict = judgeNoContact(
-          attributeShared(world.net.contactDuring(reach), reach, reaches),
-          reach.clusters[0],
-        );
-        // the audit log adds who called, when the caller authenticated
-        const seen = who && world.identities.has(who) ? await auditedRequests(world, who, last.call) : [];
-        const as = seen.length ? `; ${seen.join(", ")} as ${who}` : "";
-        if (verdict.outcome === "fail")
-          fail(`refused only after contacting the cluster: ${verdict.message}${as}`);
-        if (seen.length) fail(`refused only after the API server was contacted${as}`);
-        if (verdict.outcome === "untestable") throw new Untestable(verdict.message);
-      },
-      opts,
-    );
+  if (validation && a.kind !== "result" && a.kind !== "no-answer") await judgeNotContacted(world, last);
   // A provider that says a field is missing which `_meta` carries did not take `_meta` as the
   // source (it fell back to the headers): that is AH-SRC-2's finding, and its error's code
   // and wording answer another question than the one asked.
@@ -155,10 +146,44 @@ export async function judgeRefusal(world: ConformanceWorld, exp: RefusalExpectat
   const form =
     validation && upstreamCode(a)
       ? { ...exp, notRefused: "the call was not refused before connecting" }
-      : ignored
-        ? { ...exp, notRefused: "the provider answered about the headers, not about _meta" }
-        : exp;
+      : pastTls
+        ? { ...exp, notRefused: "the call was not refused at TLS verification" }
+        : ignored
+          ? { ...exp, notRefused: "the provider answered about the headers, not about _meta" }
+          : exp;
   await judgeErrorForm(world, last, form);
+}
+
+/**
+ * No cluster saw a connection or a byte from the provider while the refused call was under
+ * way, whether or not the request authenticated (the forwarders are the witness; the audit
+ * log only adds who called). See docs/design.md "Contact witness".
+ */
+async function judgeNotContacted(world: ConformanceWorld, last: LastCall): Promise<void> {
+  const who = last.label.identity;
+  const opts = { call: last.call };
+  await world.checks.judge(
+    "not-contacted",
+    world.checks.subject(),
+    "no API server was contacted during the refused call (connections and bytes at the scenario's forwarders)",
+    async () => {
+      const reaches = world.timeline.reaches();
+      const reach = reaches.find((x) => x.index === last.call);
+      if (!reach) throw new Untestable("the call's time window is unknown");
+      const verdict = judgeNoContact(
+        attributeShared(world.net.contactDuring(reach), reach, reaches),
+        reach.clusters[0],
+      );
+      // the audit log adds who called, when the caller authenticated
+      const seen = who && world.identities.has(who) ? await auditedRequests(world, who, last.call) : [];
+      const as = seen.length ? `; ${seen.join(", ")} as ${who}` : "";
+      if (verdict.outcome === "fail")
+        fail(`refused only after contacting the cluster: ${verdict.message}${as}`);
+      if (seen.length) fail(`refused only after the API server was contacted${as}`);
+      if (verdict.outcome === "untestable") throw new Untestable(verdict.message);
+    },
+    opts,
+  );
 }
 
 /**
@@ -179,6 +204,8 @@ export async function judgeRefusedUnserved(
     expectation,
     () => {
       if (a.kind === "result") fail(`the request was served: ${world.secrets.scrub(firstLine(a))}`);
+      if (upstreamCode(a))
+        fail(`the request was served: [${a.code}] is the answer of a server the provider contacted with it`);
       if (a.kind === "http-error")
         expect((a.status ?? 0) >= 400 && (a.status ?? 0) < 500, `HTTP ${a.status} instead of a 4xx`);
       if (a.kind === "no-answer")
@@ -186,6 +213,7 @@ export async function judgeRefusedUnserved(
     },
     { call: last.call },
   );
+  if (a.kind !== "result") await judgeNotContacted(world, last);
 }
 
 /** The `_meta` key a [missing-header] error names although `_meta` carried it, if any. */

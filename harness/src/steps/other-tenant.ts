@@ -1,5 +1,6 @@
 // One tenant's slow or hostile call while another tenant keeps calling: the
 // shape of every AH-NET-5 scenario (a hung server, a huge answer, a huge value).
+import { answeredByApiServer } from "../checks/answer.js";
 import { judgeNotDelayed } from "../checks/timing.js";
 import type { McpSession } from "../mcp/client.js";
 import type { ConformanceWorld, LastCall } from "../world/world.js";
@@ -33,7 +34,11 @@ export async function whileOtherTenantCalls(
     });
     return o;
   };
-  const ms = (o: LastCall) => (o.answer.kind === "result" ? o.answer.durationMs : Number.POSITIVE_INFINITY);
+  // an API server's answer, a refusal of the credential included, times the provider as well as
+  // a result does: a broken identity must not hide a tenant stalled by another (AH-AUTH-1 is
+  // judged elsewhere)
+  const answered = (o: LastCall) => answeredByApiServer(o.answer);
+  const ms = (o: LastCall) => (answered(o) ? o.answer.durationMs : Number.POSITIVE_INFINITY);
   for (let i = 0; i < other.n; i++) control.push(ms(await oneCall(true)));
   for (let attempt = 1; attempt <= 2; attempt++) {
     const state = world.features.set(SLOW, { otherMs: [], other: other.who, control, windows });
@@ -46,7 +51,7 @@ export async function whileOtherTenantCalls(
     for (let i = 0; i < other.n; i++) {
       const o = await oneCall(false);
       state.otherMs.push(ms(o));
-      if (o.answer.kind !== "result") state.otherFailure ??= o.answer;
+      if (!answered(o)) state.otherFailure ??= o.answer;
     }
     world.calls.last = await slow;
     for (let i = 0; i < other.n; i++) control.push(ms(await oneCall(true)));
