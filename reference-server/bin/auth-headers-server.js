@@ -1,12 +1,12 @@
 #!/usr/bin/env node
-// Launcher: compiled JavaScript (dist/) in the published package, the
-// TypeScript sources through tsx in a checkout (no build step, no stale dist/).
+// Launcher: compiled JavaScript (dist/) in the published package; in a checkout the
+// TypeScript sources, from a bundle of them as they are now (launch.js).
 import { existsSync } from "node:fs";
 
 const source = new URL("../src/main.ts", import.meta.url);
 if (existsSync(source)) {
-  (await import("tsx/esm/api")).register();
-  await import(source.href);
+  const { launch, SERVERS } = await import("./launch.js");
+  await launch(SERVERS.main.entry, SERVERS.main.roots);
 } else {
   await import("../../dist/reference-server/src/main.js");
 }

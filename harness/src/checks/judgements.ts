@@ -103,7 +103,6 @@ export async function judgeRefusal(world: ConformanceWorld, exp: RefusalExpectat
     (exp.codes?.length ?? 0) > 0 &&
     (exp.codes ?? []).every((c) => c === ERROR_CODE.tlsVerificationFailed) &&
     answeredByApiServer(a);
-  const who = last.label.identity;
   await world.checks.judge(
     "refused",
     world.checks.subject(),

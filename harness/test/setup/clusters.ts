@@ -3,6 +3,8 @@
 // minted per test). Three clusters: A and B for switching, C as the
 // bystander (e.g. the ambient-kubeconfig trap).
 import type { TestProject } from "vitest/node";
+// @ts-expect-error plain JavaScript launcher of the reference server, no declarations
+import { prebuild } from "../../../reference-server/bin/launch.js";
 import { startClusters } from "../../src/clusters/index.js";
 import type { ClusterInfo } from "../../src/clusters/types.js";
 
@@ -13,6 +15,9 @@ declare module "vitest" {
 }
 
 export default async function setup(project: TestProject) {
+  // the reference server's bundles, built by this user: a provider started under a uid of
+  // its own (as root) could not write them and would run through tsx (launch.js)
+  await prebuild();
   const started = Date.now();
   const running = await startClusters({
     count: 3,

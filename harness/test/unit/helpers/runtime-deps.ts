@@ -6,7 +6,11 @@ import { join, relative } from "node:path";
 
 // What tsconfig.build.json compiles into dist/, plus the launchers and the step loader.
 const SHIPPED = ["harness/src", "reference-server/src", "harness/bin", "reference-server/bin"];
-const NOT_SHIPPED = [/^harness\/src\/(bench|ci|catalogue)\//];
+// launch.js and prebuild.js bundle the sources of a checkout; package.json "files" leaves them out
+const NOT_SHIPPED = [
+  /^harness\/src\/(bench|ci|catalogue)\//,
+  /^reference-server\/bin\/(launch|prebuild)\.js$/,
+];
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((f) => {
