@@ -6,10 +6,12 @@ import { join, relative } from "node:path";
 
 // What tsconfig.build.json compiles into dist/, plus the launchers and the step loader.
 const SHIPPED = ["harness/src", "reference-server/src", "harness/bin", "reference-server/bin"];
-// launch.js and prebuild.js bundle the sources of a checkout; package.json "files" leaves them out
+// launch.js, prebuild.js and the steps' bundle.mjs bundle the sources of a checkout;
+// package.json "files" leaves them out (dist/ has no .mjs of steps/)
 const NOT_SHIPPED = [
   /^harness\/src\/(bench|ci|catalogue)\//,
   /^reference-server\/bin\/(launch|prebuild)\.js$/,
+  /^harness\/src\/steps\/bundle\.mjs$/,
 ];
 
 function sourceFiles(dir: string): string[] {
