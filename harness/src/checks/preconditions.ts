@@ -6,7 +6,7 @@
 // scenario's check is untestable instead of failed: one defect, one cause.
 import { ERROR_CODE } from "../../../reference-server/src/wire/constants.js";
 import type { ConformanceWorld } from "../world/world.js";
-import { type Answer, describeAnswer } from "./answer.js";
+import { type Answer, answeredByApiServer, describeAnswer } from "./answer.js";
 import { PreconditionFailed } from "./recorder.js";
 
 /** Requirement a plain call of an identity exercises, given how the control call failed. */
@@ -33,6 +33,13 @@ export async function preconditionFailure(
   who: string | undefined,
   failed: Answer,
 ): Promise<Precondition | undefined> {
+  // Header lines refused as too large: the call was never made, whatever it was to show. A
+  // request of the suite that expects success stays within the 64 KiB AH-HDR-9 must accept.
+  if (failed.kind === "http-error" && failed.status === 431)
+    return {
+      requirement: "AH-HDR-9",
+      reason: "the request's headers were refused as too large (HTTP 431): the call was never made",
+    };
   if (!who || !world.identities.has(who)) return undefined;
   // No answer at all is about the target, not about this identity: checked elsewhere.
   if (failed.kind === "no-answer" || failed.kind === "result") return undefined;
@@ -61,6 +68,14 @@ export async function preconditionFailure(
     }
   }
   if (control.kind === "result") return undefined;
+  // The plain call went past TLS to its server (its credential refused or not): a call that
+  // failed TLS verification failed for a reason of its own (the CA bundle it sent)
+  if (
+    failed.kind === "tool-error" &&
+    failed.code === ERROR_CODE.tlsVerificationFailed &&
+    answeredByApiServer(control)
+  )
+    return undefined;
   // The same words as the record above: every scenario that meets this cause reads as one cause.
   return { requirement: basicRequirement(world, who, control), reason: plainCallFails(world, who, control) };
 }

@@ -229,6 +229,24 @@ Given("{word}'s headers were sent with initialize", async function (this: Confor
   );
 });
 
+Then("its headers were read, not refused as too large", async function (this: ConformanceWorld) {
+  const last = lastCall(this);
+  const a = last.answer;
+  await this.checks.judge(
+    "headers-read",
+    this.checks.subject(),
+    "the request's headers are read (an MCP answer of any kind, not HTTP 431, 413 or a reset)",
+    () => {
+      if (a.kind === "http-error" && [400, 413, 431].includes(a.status ?? 0))
+        fail(`the headers were refused at the HTTP level: HTTP ${a.status}`);
+      if (a.kind === "no-answer" && /ECONNRESET|EPIPE|socket hang up/i.test(a.text))
+        fail(`the connection was reset while the headers were sent: ${a.text.slice(0, 120)}`);
+      if (a.kind === "no-answer") fail(`no answer came back: ${a.text.slice(0, 120)}`);
+    },
+    { call: last.call },
+  );
+});
+
 Then("the oversize request was refused cleanly", async function (this: ConformanceWorld) {
   await judgeRefusedUnserved(
     this,

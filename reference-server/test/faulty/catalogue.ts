@@ -24,6 +24,16 @@ import { dialBeforeValidate, embeddedIpv4Allowed } from "./network.js";
 import { panicOnBooleanInsecureFlag, panicOnNonStringMeta } from "./panic.js";
 import { followRedirects, redirectWrongCode } from "./redirects.js";
 import {
+  firstCaOnly,
+  headerLimit16k,
+  insecureWithCaAccepted,
+  insecureWithoutOptIn,
+  logLineWithoutServer,
+  serverUrlPartsDropped,
+  stackTraceInErrors,
+  unreachableAsEmpty,
+} from "./sentences.js";
+import {
   bearerBearer,
   cacheByServer,
   insecureFalseAsTrue,
@@ -86,6 +96,14 @@ const DEFECTS = {
   "lenient-insecure-flag": lenientInsecureFlag,
   "lenient-argument-names": lenientArgumentNames,
   "dial-before-validate": dialBeforeValidate,
+  "server-url-parts-dropped": serverUrlPartsDropped,
+  "insecure-without-opt-in": insecureWithoutOptIn,
+  "insecure-with-ca-accepted": insecureWithCaAccepted,
+  "first-ca-only": firstCaOnly,
+  "header-limit-16k": headerLimit16k,
+  "stack-trace-in-errors": stackTraceInErrors,
+  "unreachable-as-empty": unreachableAsEmpty,
+  "log-line-without-server": logLineWithoutServer,
 } satisfies Record<string, Partial<Faults> | (() => Partial<Faults>)>;
 
 export type DefectName = keyof typeof DEFECTS;

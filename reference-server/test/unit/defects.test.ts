@@ -445,6 +445,62 @@ current-context: x
     expect(a.seen).toHaveLength(0);
   });
 
+  defect("server-url-parts-dropped", async () => {
+    const a = await api();
+    const withUser = { ...tokenFields(a.url), [HEADER.server]: a.url.replace("https://", "https://u:p@") };
+    expect(codeOf(await call(testDeps(), { headers: withUser }))).toBe("invalid-header");
+    expect(codeOf(await call(d("server-url-parts-dropped"), { headers: withUser }))).toBe("ok");
+    expect(a.seen).toHaveLength(1);
+  });
+
+  defect("insecure-without-opt-in", async () => {
+    const a = await api();
+    const { [HEADER.certificateAuthorityData]: _ca, ...noCa } = tokenFields(a.url);
+    const insecure = { ...noCa, [HEADER.insecureSkipTlsVerify]: "true" };
+    expect(codeOf(await call(testDeps(), { headers: insecure }))).toBe("invalid-header");
+    expect(codeOf(await call(d("insecure-without-opt-in"), { headers: insecure }))).toBe("ok");
+  });
+
+  defect("insecure-with-ca-accepted", async () => {
+    const a = await api();
+    const both = { ...tokenFields(a.url), [HEADER.insecureSkipTlsVerify]: "true" };
+    const deps = (defects: DefectName[]) => testDeps({ defects, allowInsecureTls: true });
+    expect(codeOf(await call(deps([]), { headers: both }))).toBe("conflicting-headers");
+    expect(codeOf(await call(deps(["insecure-with-ca-accepted"]), { headers: both }))).toBe("ok");
+  });
+
+  defect("first-ca-only", async () => {
+    const a = await api();
+    // ca-b first, the server's own ca-a last: any certificate of the bundle may be the issuer
+    const bundle = b64Of(`${pem("ca-b.crt")}\n${pem("ca-a.crt")}`);
+    const fields = { ...tokenFields(a.url), [HEADER.certificateAuthorityData]: bundle };
+    expect(codeOf(await call(testDeps(), { headers: fields }))).toBe("ok");
+    expect(codeOf(await call(d("first-ca-only"), { headers: fields }))).toBe("tls-verification-failed");
+  });
+
+  defect("stack-trace-in-errors", async () => {
+    const spec = { headers: { [HEADER.server]: "/api" } };
+    expect(textOf(await call(testDeps(), spec))).not.toMatch(/\n\s+at /);
+    expect(textOf(await call(d("stack-trace-in-errors"), spec))).toMatch(/\n\s+at /);
+  });
+
+  defect("unreachable-as-empty", async () => {
+    // a loopback port nothing listens on: connection refused
+    const spec = { headers: tokenFields("https://127.0.0.1:9") };
+    expect(codeOf(await call(testDeps(), spec))).toBe("unreachable");
+    expect(codeOf(await call(d("unreachable-as-empty"), spec))).toBe("ok");
+  });
+
+  defect("log-line-without-server", async () => {
+    const a = await api();
+    const plain = testDeps();
+    const faulty = d("log-line-without-server");
+    await call(plain, { headers: tokenFields(a.url) });
+    await call(faulty, { headers: tokenFields(a.url) });
+    expect(plain.log.lines().at(-1)).toHaveProperty("server");
+    expect(faulty.log.lines().at(-1)).not.toHaveProperty("server");
+  });
+
   defect("meta-duplicate-json-key-last-wins", async () => {
     const a = await api();
     // What JSON.parse makes of {"kubernetes-authorization": A, "kubernetes-authorization": B}.
@@ -497,6 +553,7 @@ current-context: x
   const ELSEWHERE = {
     "drop-excess-headers": "http-admission.test.ts",
     "no-host-origin-check": "http-admission.test.ts",
+    "header-limit-16k": "http-admission.test.ts",
   };
 
   it("covers every defect name", () => {

@@ -233,6 +233,21 @@ describe("defects of admission", () => {
     expect(b.seen).toHaveLength(0);
   });
 
+  it("header-limit-16k: 20 KiB of headers are refused with 431, served without the defect", async () => {
+    const a = await api();
+    const lines = (port: number) => [
+      host(port),
+      ...BASE,
+      ...fields(tokenFields(a.url)),
+      ["x-pad", "v".repeat(20 * 1024)] as [string, string],
+    ];
+    const plain = await start();
+    expect((await raw(plain.port, "/mcp", lines(plain.port), CALL)).status).toBe(200);
+    const faulty = await start({ faults: faultsOf(["header-limit-16k"]) });
+    expect((await raw(faulty.port, "/mcp", lines(faulty.port), CALL)).status).toBe(431);
+    expect(a.seen).toHaveLength(1);
+  });
+
   it("no-host-origin-check: a rebinding page's Host and Origin are served", async () => {
     const { port } = await start({ faults: faultsOf(["no-host-origin-check"]) });
     const lines: Array<[string, string]> = [
