@@ -5,6 +5,7 @@
 // through tsx (workers do not inherit the launcher's in-process registration). It loads the
 // hooks, then every `*.steps.*` file of the folder, so a new step file needs no edit here.
 import { existsSync, readdirSync } from "node:fs";
+import { pathToFileURL } from "node:url";
 
 const fromSource = existsSync(new URL("./hooks.ts", import.meta.url));
 const bundle =
@@ -13,7 +14,7 @@ const bundle =
     : undefined;
 if (bundle) {
   process.setSourceMapsEnabled(true);
-  await import(new URL(`file://${bundle}`).href);
+  await import(pathToFileURL(bundle).href);
 } else {
   if (fromSource) (await import("tsx/esm/api")).register();
   const [dir, ext] = fromSource ? ["./", ".ts"] : ["../../../dist/harness/src/steps/", ".js"];
